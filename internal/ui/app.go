@@ -1,0 +1,164 @@
+// Package ui is aisand's terminal interface, one file per screen. It runs
+// no limactl call inside Update or View: every call is a tea.Cmd whose
+// result comes back as a message.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"os/exec"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/japacx/aisand/internal/lima"
+	"github.com/japacx/aisand/internal/ops"
+)
+
+// Limactl is what the screens need from limactl; *lima.Client has it, and
+// tests may put a stand-in in its place.
+type Limactl interface {
+	Version(ctx context.Context) (lima.Version, error)
+	List(ctx context.Context) lima.ListResult
+	Start(ctx context.Context, name string, onLine func(lima.Line)) error
+	Stop(ctx context.Context, name string, force bool, onLine func(lima.Line)) error
+	Delete(ctx context.Context, name string, force bool, onLine func(lima.Line)) error
+	ShellCommand(name string) *exec.Cmd
+}
+
+// Config is what the app is started with.
+type Config struct {
+	Limactl Limactl
+	Ops     *ops.Manager
+	Log     *slog.Logger
+	// Problem, when set, is shown instead of the main screen: aisand
+	// cannot work until the user fixes it.
+	Problem *Problem
+	// RefreshEvery is the pause between list refreshes while idle.
+	RefreshEvery time.Duration
+}
+
+// DefaultRefreshEvery keeps the list current without keeping limactl busy.
+const DefaultRefreshEvery = 5 * time.Second
+
+// Minimum terminal size for the split layout.
+const (
+	minWidth  = 60
+	minHeight = 12
+)
+
+// App is the root model: it owns the instance list and routes keys to
+// whichever screen is on top.
+type App struct {
+	cfg    Config
+	keys   keyMap
+	styles Styles
+	help   help.Model
+
+	width, height int
+
+	list    instanceList
+	spinner spinner.Model
+	notice  notice
+
+	// Screens drawn over the main one; at most one is open.
+	menu    *menu
+	confirm *confirm
+	logView *logView
+}
+
+// New returns the app for cfg.
+func New(cfg Config) *App {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Ops == nil {
+		cfg.Ops = ops.NewManager(cfg.Log)
+	}
+	if cfg.RefreshEvery <= 0 {
+		cfg.RefreshEvery = DefaultRefreshEvery
+	}
+	return &App{
+		cfg:     cfg,
+		keys:    defaultKeys(),
+		styles:  DefaultStyles(),
+		help:    help.New(),
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+	}
+}
+
+// Init starts the first refresh, the version check and the spinner.
+func (a *App) Init() tea.Cmd {
+	if a.cfg.Problem != nil {
+		return nil
+	}
+	return tea.Batch(a.refresh(), a.checkVersion(), a.spinner.Tick, a.scheduleRefresh())
+}
+
+// Update routes one message.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.help.SetWidth(msg.Width)
+		return a, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		a.spinner, cmd = a.spinner.Update(msg)
+		return a, cmd
+	case listMsg:
+		return a, a.applyList(msg)
+	case refreshTickMsg:
+		return a, a.onRefreshTick()
+	case versionMsg:
+		return a, a.applyVersion(msg)
+	case opOutputMsg:
+		return a, a.applyOpOutput(msg)
+	case shellDoneMsg:
+		return a, a.applyShellDone(msg)
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	}
+	return a, nil
+}
+
+func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if a.cfg.Problem != nil {
+		return a.problemKey(msg)
+	}
+	switch {
+	case a.logView != nil:
+		return a.logViewKey(msg)
+	case a.confirm != nil:
+		return a.confirmKey(msg)
+	case a.menu != nil:
+		return a.menuKey(msg)
+	}
+	return a.mainKey(msg)
+}
+
+// View draws the screen on top.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "aisand"
+	return v
+}
+
+func (a *App) render() string {
+	if a.width == 0 {
+		return ""
+	}
+	if a.width < minWidth || a.height < minHeight {
+		return a.tooSmall()
+	}
+	switch {
+	case a.cfg.Problem != nil:
+		return a.problemView()
+	case a.logView != nil:
+		return a.logView.view(a)
+	}
+	return a.mainView()
+}
