@@ -1,0 +1,96 @@
+package tools
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestCatalogEntries(t *testing.T) {
+	tools := Catalog()
+	if len(tools) < 2 {
+		t.Fatalf("Catalog has %d tools, want at least brew and opencode", len(tools))
+	}
+	seen := make(map[string]bool)
+	for _, tool := range tools {
+		if seen[tool.Name] {
+			t.Errorf("tool %q appears twice", tool.Name)
+		}
+		seen[tool.Name] = true
+		if tool.Description == "" || strings.Contains(tool.Description, "\n") {
+			t.Errorf("tool %q: description %q is not one non-empty line", tool.Name, tool.Description)
+		}
+	}
+	for _, name := range []string{"brew", "opencode"} {
+		if !seen[name] {
+			t.Errorf("Catalog lacks %q", name)
+		}
+	}
+}
+
+func TestCatalogReturnsCopy(t *testing.T) {
+	tools := Catalog()
+	tools[0].Name = "changed"
+	if Catalog()[0].Name == "changed" {
+		t.Error("changing the slice from Catalog changed the catalog")
+	}
+}
+
+func TestLookup(t *testing.T) {
+	tool, ok := Lookup("opencode")
+	if !ok {
+		t.Fatal("Lookup(opencode) found nothing")
+	}
+	if tool.Name != "opencode" {
+		t.Errorf("Lookup(opencode).Name = %q", tool.Name)
+	}
+	if _, ok := Lookup("nosuch"); ok {
+		t.Error("Lookup(nosuch) found a tool")
+	}
+}
+
+func TestInstallScriptShape(t *testing.T) {
+	for _, tool := range Catalog() {
+		script := tool.InstallScript()
+		if !bytes.HasPrefix(script, []byte("#!/usr/bin/env bash\nset -euo pipefail\n")) {
+			t.Errorf("%s: script does not start with the bash line and set -euo pipefail", tool.Name)
+		}
+		if !bytes.Contains(script, []byte(`say "`+tool.Name+` is ready"`)) {
+			t.Errorf("%s: script does not print %q", tool.Name, tool.ReadyLine())
+		}
+	}
+}
+
+func TestInstallArgs(t *testing.T) {
+	tool, _ := Lookup("opencode")
+	args, err := tool.InstallArgs(Homes{Guest: "/home/alice.guest", Host: "/Users/alice smith"})
+	if err != nil {
+		t.Fatalf("InstallArgs: %v", err)
+	}
+	want := []string{"/home/alice.guest", "/Users/alice smith"}
+	if strings.Join(args, "|") != strings.Join(want, "|") {
+		t.Errorf("InstallArgs = %q, want %q", args, want)
+	}
+
+	bad := []Homes{
+		{Guest: "", Host: "/home/alice"},
+		{Guest: "/home/alice.guest", Host: ""},
+		{Guest: "alice.guest", Host: "/home/alice"},
+		{Guest: "/home/alice.guest", Host: "~/"},
+		{Guest: "/home/alice.guest", Host: "/home/a\nb"},
+	}
+	for _, homes := range bad {
+		if args, err := tool.InstallArgs(homes); err == nil {
+			t.Errorf("InstallArgs(%+v) = %q, want an error", homes, args)
+		}
+	}
+}
+
+func TestProbeScriptCoversCatalog(t *testing.T) {
+	script := ProbeScript()
+	for _, tool := range Catalog() {
+		if !bytes.Contains(script, []byte("report "+tool.Name+" ")) {
+			t.Errorf("probe script has no report line for %s", tool.Name)
+		}
+	}
+}
