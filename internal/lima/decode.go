@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"syscall"
 )
@@ -75,24 +74,65 @@ func DecodeList(data []byte) ([]Instance, error) {
 	return list, lineErr
 }
 
+// decodeStream decodes each value straight into rawInstance; going through
+// json.RawMessage first would scan every byte twice more.
 func decodeStream(data []byte) ([]Instance, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var list []Instance
 	for {
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
+		switch nextByte(data, dec.InputOffset()) {
+		case 0:
 			return list, nil
-		}
-		if err != nil {
-			return list, fmt.Errorf("invalid JSON from limactl list: %w", err)
-		}
-		got, err := decodeValue(raw)
-		list = append(list, got...)
-		if err != nil {
-			return list, err
+		case '[':
+			if _, err := dec.Token(); err != nil {
+				return list, invalidJSON(err)
+			}
+			for dec.More() {
+				inst, err := decodeInstance(dec)
+				if err != nil {
+					return list, err
+				}
+				list = append(list, inst)
+			}
+			if _, err := dec.Token(); err != nil {
+				return list, invalidJSON(err)
+			}
+		default:
+			inst, err := decodeInstance(dec)
+			if err != nil {
+				return list, err
+			}
+			list = append(list, inst)
 		}
 	}
+}
+
+func decodeInstance(dec *json.Decoder) (Instance, error) {
+	var r rawInstance
+	if err := dec.Decode(&r); err != nil {
+		return Instance{}, invalidJSON(err)
+	}
+	if r.Name == "" {
+		return Instance{}, errors.New("limactl list printed an instance without a name")
+	}
+	return r.instance(), nil
+}
+
+// nextByte returns the first byte at or after offset that is not JSON
+// white space, or 0 at the end.
+func nextByte(data []byte, offset int64) byte {
+	for _, c := range data[offset:] {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
+func invalidJSON(err error) error {
+	return fmt.Errorf("invalid JSON from limactl list: %w", err)
 }
 
 func decodeLines(data []byte) ([]Instance, error) {

@@ -63,10 +63,20 @@ type App struct {
 	spinner spinner.Model
 	notice  notice
 
-	// Screens drawn over the main one; at most one is open.
+	// page is a full screen opened over the main one, such as a form.
+	page page
+	// Screens drawn over the main one or the page; the log view covers
+	// both, and a menu or a question sits over them.
 	menu    *menu
 	confirm *confirm
 	logView *logView
+}
+
+// page is a full screen of its own. Keys and every message the app does not
+// handle itself go to the open page; it returns nil to close.
+type page interface {
+	update(a *App, msg tea.Msg) (page, tea.Cmd)
+	view(a *App) string
 }
 
 // New returns the app for cfg.
@@ -121,7 +131,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
 	}
-	return a, nil
+	return a, a.updatePage(msg)
+}
+
+func (a *App) updatePage(msg tea.Msg) tea.Cmd {
+	if a.page == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	a.page, cmd = a.page.update(a, msg)
+	return cmd
 }
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -135,6 +154,8 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.confirmKey(msg)
 	case a.menu != nil:
 		return a.menuKey(msg)
+	case a.page != nil:
+		return a.updatePage(msg)
 	}
 	return a.mainKey(msg)
 }
@@ -159,6 +180,20 @@ func (a *App) render() string {
 		return a.problemView()
 	case a.logView != nil:
 		return a.logView.view(a)
+	case a.page != nil:
+		return a.pageView()
 	}
 	return a.mainView()
+}
+
+// pageView draws the open page with any menu or question over it.
+func (a *App) pageView() string {
+	body := a.page.view(a)
+	if a.menu != nil {
+		body = a.overlay(body, a.menu.view(a))
+	}
+	if a.confirm != nil {
+		body = a.overlay(body, a.confirm.view(a))
+	}
+	return body
 }

@@ -161,7 +161,8 @@ func (a *App) instanceDetail(inst lima.Instance, width int) string {
 	if len(inst.Errors) > 0 {
 		rows = append(rows, "", a.styles.Danger.Render("Errors"))
 		for _, e := range inst.Errors {
-			rows = append(rows, a.styles.Danger.Render(truncate(oneLine(e), width)))
+			// Wrapped, not cut: the end of an error is often the part to act on.
+			rows = append(rows, a.styles.Danger.Width(width).Render(oneLine(e)))
 		}
 	}
 	return strings.Join(rows, "\n")
