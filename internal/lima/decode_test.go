@@ -7,14 +7,13 @@ import (
 	"testing"
 )
 
-// recordsDir is where the outputs of a real limactl 2.2.0 are kept, beside
-// the repository.
+// recordsDir is where the outputs of a real limactl 2.2.0 are kept.
 func recordsDir(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("AISAND_LIMACTL_RECORDS"); d != "" {
 		return d
 	}
-	d, err := filepath.Abs("../../../shared/limactl-v2.2.0")
+	d, err := filepath.Abs("../../testdata/limactl-v2.2.0")
 	if err != nil {
 		t.Fatal(err)
 	}
