@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -33,6 +34,9 @@ Flags:
 
 Environment:
   AISAND_LIMACTL   path of the limactl to use (default: limactl on PATH)
+  AISAND_QUERY_TIMEOUT
+                   time limit of quick limactl calls such as list, as a Go
+                   duration like 30s or 2m (default 30s)
   LIMA_HOME        folder of Lima's instances, as limactl reads it (default: ~/.lima)
   XDG_STATE_HOME   the log is written to $XDG_STATE_HOME/aisand/aisand.log
 
@@ -90,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func appConfig(logger *slog.Logger) ui.Config {
 	cfg := ui.Config{Log: logger, Ops: ops.NewManager(logger)}
-	if p := hostProblem(); p != nil {
+	if p := hostProblem(logger); p != nil {
 		cfg.Problem = p
 		return cfg
 	}
@@ -101,6 +105,16 @@ func appConfig(logger *slog.Logger) ui.Config {
 		return cfg
 	}
 	logger.Info("using limactl", "path", path)
-	cfg.Limactl = lima.New(path)
+	client := lima.New(path)
+	if text := os.Getenv("AISAND_QUERY_TIMEOUT"); text != "" {
+		d, err := time.ParseDuration(text)
+		if err != nil || d <= 0 {
+			cfg.Problem = &ui.Problem{Title: "Invalid AISAND_QUERY_TIMEOUT",
+				Lines: []string{fmt.Sprintf("%q is not a positive Go duration.", text), "Use a value such as 30s or 2m, or unset it."}}
+			return cfg
+		}
+		client.Timeouts.Query = d
+	}
+	cfg.Limactl = client
 	return cfg
 }

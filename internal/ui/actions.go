@@ -29,12 +29,14 @@ func (a *App) openActions() tea.Cmd {
 // forbids it stays in the list, grayed, so the user sees what exists.
 func (a *App) instanceActions(inst lima.Instance) []menuItem {
 	name := inst.Name
-	return []menuItem{
+	items := []menuItem{
 		{label: "Shell", disabled: needs(inst, lima.StatusRunning), run: func(a *App) tea.Cmd { return a.openShell(name) }},
 		{label: "Start", disabled: needs(inst, lima.StatusStopped), run: func(a *App) tea.Cmd { return a.startInstance(name) }},
 		{label: "Stop", disabled: needs(inst, lima.StatusRunning), run: func(a *App) tea.Cmd { return a.stopInstance(name) }},
 		{label: "Delete", run: func(a *App) tea.Cmd { return a.confirmDelete(inst) }},
 	}
+	// Items of later features, each defined in its own file, go below.
+	return items
 }
 
 // needs returns why an action that needs status cannot run on inst, or ""
@@ -46,10 +48,6 @@ func needs(inst lima.Instance, status lima.Status) string {
 	return "needs " + string(status)
 }
 
-func (a *App) openGlobalMenu() tea.Cmd {
-	a.menu = &menu{title: "Global", empty: "No global actions yet."}
-	return nil
-}
 
 func (a *App) startInstance(name string) tea.Cmd {
 	client := a.cfg.Limactl

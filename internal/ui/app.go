@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os/exec"
 	"time"
@@ -25,6 +26,9 @@ type Limactl interface {
 	Start(ctx context.Context, name string, onLine func(lima.Line)) error
 	Stop(ctx context.Context, name string, force bool, onLine func(lima.Line)) error
 	Delete(ctx context.Context, name string, force bool, onLine func(lima.Line)) error
+	Create(ctx context.Context, o lima.CreateOptions, onLine func(lima.Line)) error
+	Edit(ctx context.Context, name, dir string, flags []string, onLine func(lima.Line)) error
+	Run(ctx context.Context, name string, script io.Reader, onLine func(lima.Line), command ...string) error
 	ShellCommand(name string) *exec.Cmd
 }
 

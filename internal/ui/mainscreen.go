@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -52,9 +53,19 @@ func (a *App) mainView() string {
 func (a *App) footer(bindings []key.Binding) string {
 	line := a.noticeLine()
 	if line == "" && a.list.err != nil {
-		line = a.styles.ErrorLine.Render(truncate(oneLine("limactl list: "+limactlMessage(a.list.err)), a.width))
+		line = a.styles.ErrorLine.Render(truncate(oneLine(listProblem(a.list.err)), a.width))
 	}
 	return line + "\n" + a.help.ShortHelpView(bindings)
+}
+
+// listProblem says what went wrong with the list in limactl's words, or in
+// the decoder's when limactl printed something it could not read.
+func listProblem(err error) string {
+	var e *lima.Error
+	if errors.As(err, &e) {
+		return "limactl list: " + e.Message
+	}
+	return err.Error()
 }
 
 // overlay centres box over the body.

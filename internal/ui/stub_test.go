@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"io"
+	"strings"
 	"os/exec"
 	"sync"
 
@@ -63,6 +65,21 @@ func (s *stubLimactl) Stop(_ context.Context, name string, force bool, onLine fu
 
 func (s *stubLimactl) Delete(_ context.Context, name string, force bool, onLine func(lima.Line)) error {
 	s.record(map[bool]string{true: "delete --force ", false: "delete "}[force] + name)
+	return s.failErr
+}
+
+func (s *stubLimactl) Create(_ context.Context, o lima.CreateOptions, onLine func(lima.Line)) error {
+	s.record("create " + o.Name)
+	return s.failErr
+}
+
+func (s *stubLimactl) Edit(_ context.Context, name, _ string, flags []string, onLine func(lima.Line)) error {
+	s.record("edit " + strings.Join(flags, " ") + " " + name)
+	return s.failErr
+}
+
+func (s *stubLimactl) Run(_ context.Context, name string, _ io.Reader, onLine func(lima.Line), command ...string) error {
+	s.record("shell " + name + " -- " + strings.Join(command, " "))
 	return s.failErr
 }
 

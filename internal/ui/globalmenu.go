@@ -1,0 +1,12 @@
+package ui
+
+import tea "charm.land/bubbletea/v2"
+
+// openGlobalMenu opens the menu of actions that concern no single instance.
+func (a *App) openGlobalMenu() tea.Cmd {
+	var items []menuItem
+	// Items of later features, each defined in its own file, go below.
+	a.menu = newMenu("Global", items)
+	a.menu.empty = "No global actions yet."
+	return nil
+}
