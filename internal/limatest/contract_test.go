@@ -36,12 +36,12 @@ const (
 )
 
 // recordsDir finds the recorded outputs: AISAND_LIMACTL_RECORDS, or the
-// shared folder beside the repository.
+// copy kept in the repository's testdata.
 func recordsDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("AISAND_LIMACTL_RECORDS")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "limactl-v2.2.0")
+		dir = filepath.Join("..", "..", "testdata", "limactl-v2.2.0")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "version.stdout")); err != nil {
 		t.Fatalf("limactl records not found in %s (set AISAND_LIMACTL_RECORDS to the folder of NAME.stdout, NAME.stderr and NAME.exit files): %v", dir, err)
