@@ -18,8 +18,8 @@ import (
 	"github.com/japacx/aisand/internal/ops"
 )
 
-// Limactl is what the screens need from limactl; *lima.Client has it, and
-// tests may put a stand-in in its place.
+// Limactl is the set of limactl calls the screens make. *lima.Client
+// implements it, and tests put a stand-in in its place.
 type Limactl interface {
 	Version(ctx context.Context) (lima.Version, error)
 	List(ctx context.Context) lima.ListResult
@@ -32,7 +32,7 @@ type Limactl interface {
 	ShellCommand(name string) *exec.Cmd
 }
 
-// Config is what the app is started with.
+// Config is the app's start-up configuration.
 type Config struct {
 	Limactl Limactl
 	Ops     *ops.Manager

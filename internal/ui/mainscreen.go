@@ -58,7 +58,7 @@ func (a *App) footer(bindings []key.Binding) string {
 	return line + "\n" + a.help.ShortHelpView(bindings)
 }
 
-// listProblem says what went wrong with the list in limactl's words, or in
+// listProblem returns what went wrong with the list in limactl's words, or in
 // the decoder's when limactl printed something it could not read.
 func listProblem(err error) string {
 	var e *lima.Error
