@@ -48,7 +48,6 @@ func needs(inst lima.Instance, status lima.Status) string {
 	return "needs " + string(status)
 }
 
-
 func (a *App) startInstance(name string) tea.Cmd {
 	client := a.cfg.Limactl
 	return a.runOperation(ops.Spec{

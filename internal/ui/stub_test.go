@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"io"
-	"strings"
 	"os/exec"
+	"strings"
 	"sync"
 
 	"github.com/japacx/aisand/internal/lima"
