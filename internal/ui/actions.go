@@ -36,6 +36,7 @@ func (a *App) instanceActions(inst lima.Instance) []menuItem {
 		{label: "Delete", run: func(a *App) tea.Cmd { return a.confirmDelete(inst) }},
 	}
 	// Items of later features, each defined in its own file, go below.
+	items = append(items, a.installToolItem(inst))
 	return items
 }
 
