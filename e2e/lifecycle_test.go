@@ -43,8 +43,8 @@ func TestLifecycleStartStopDelete(t *testing.T) {
 		t.Errorf("calls = %q", argvs(t, fake))
 	}
 
-	// Delete it after y.
-	s.keys("Enter", "Down", "Down", "Down", "Enter")
+	// Delete it after y. The menu opens on Start, two rows above Delete.
+	s.keys("Enter", "Down", "Down", "Enter")
 	screen = s.waitFor("Delete fx1?", "y yes")
 	if strings.Contains(screen, "by force") {
 		t.Errorf("a stopped VM's question mentions force:\n%s", screen)

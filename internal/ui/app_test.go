@@ -315,7 +315,7 @@ func TestDeleteRunningAsksAndForces(t *testing.T) {
 func TestDeleteStoppedNoAndYes(t *testing.T) {
 	stub := &stubLimactl{list: lima.ListResult{Instances: instances()}}
 	a := newTestApp(t, stub, 100, 30)
-	press(a, "j", "enter", "j", "j", "j", "enter")
+	press(a, "j", "enter", "j", "j", "enter")
 	if strings.Contains(screen(a), "by force") {
 		t.Error("a stopped VM's question mentions force")
 	}
@@ -323,7 +323,7 @@ func TestDeleteStoppedNoAndYes(t *testing.T) {
 	if a.confirm != nil || a.logView != nil {
 		t.Fatal("n did not cancel")
 	}
-	press(a, "enter", "j", "j", "j", "enter")
+	press(a, "enter", "j", "j", "enter")
 	finishOperation(t, a, press(a, "y"))
 	calls := stub.Calls()
 	if calls[len(calls)-1] != "delete agent-02" {
