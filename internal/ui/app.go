@@ -42,6 +42,9 @@ type Config struct {
 	Problem *Problem
 	// RefreshEvery is the pause between list refreshes while idle.
 	RefreshEvery time.Duration
+	// Host, when set, gives the Host Setup screen. With no Limactl, that
+	// screen opens first and the main screen waits for limactl.
+	Host *HostSetup
 }
 
 // DefaultRefreshEvery keeps the list current without keeping limactl busy.
@@ -94,19 +97,25 @@ func New(cfg Config) *App {
 	if cfg.RefreshEvery <= 0 {
 		cfg.RefreshEvery = DefaultRefreshEvery
 	}
-	return &App{
+	a := &App{
 		cfg:     cfg,
 		keys:    defaultKeys(),
 		styles:  DefaultStyles(),
 		help:    help.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
+	a.openSetupAtStart()
+	return a
 }
 
 // Init starts the first refresh, the version check and the spinner.
 func (a *App) Init() tea.Cmd {
 	if a.cfg.Problem != nil {
 		return nil
+	}
+	if a.cfg.Limactl == nil {
+		// Host Setup is open; the list starts once limactl is present.
+		return tea.Batch(a.spinner.Tick, a.initSetup())
 	}
 	return tea.Batch(a.refresh(), a.checkVersion(), a.spinner.Tick, a.scheduleRefresh())
 }

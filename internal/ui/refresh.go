@@ -43,6 +43,10 @@ type versionMsg struct {
 
 // refresh starts one `limactl list` call.
 func (a *App) refresh() tea.Cmd {
+	if a.cfg.Limactl == nil {
+		// Host Setup is open until limactl is present.
+		return nil
+	}
 	a.list.nextGen++
 	a.list.inFlight++
 	gen := a.list.nextGen

@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/japacx/aisand/internal/host"
+	"github.com/japacx/aisand/internal/lima"
+	"github.com/japacx/aisand/internal/ops"
+)
+
+// HostCheckTimeout bounds one host check. Each version call inside it has
+// its own, shorter limit.
+const HostCheckTimeout = 30 * time.Second
+
+// setupTerminalDoneMsg carries the end of a step that had the terminal,
+// with the steps still to run.
+type setupTerminalDoneMsg struct {
+	rest []host.Step
+	err  error
+}
+
+// setupInstallDoneMsg carries the end of the install operation.
+type setupInstallDoneMsg struct {
+	op  *ops.Operation
+	err error
+}
+
+// CheckHost runs host.Check. When it finds Homebrew outside PATH, as after
+// a fresh Homebrew install, CheckHost puts brew's folder on this process's
+// PATH with host.ActivateBrew and checks again, so that limactl and the
+// programs that Homebrew installed are found. The activation is nil when
+// PATH was not changed.
+func CheckHost(ctx context.Context, sys host.System) (host.Report, *host.Activation) {
+	report := host.Check(ctx, sys)
+	if report.BrewFolder == "" || report.Blocker != nil {
+		return report, nil
+	}
+	activation, err := host.ActivateBrew(sys)
+	if err != nil || !activation.AddedToPath {
+		return report, nil
+	}
+	return host.Check(ctx, sys), &activation
+}
+
+// check starts a host check. When the host is ready and the app has no
+// limactl client yet, the same command makes one.
+func (p *setupPage) check(a *App) tea.Cmd {
+	setup := a.cfg.Host
+	if setup == nil || setup.System == nil {
+		return nil
+	}
+	p.checking = true
+	needClient := a.cfg.Limactl == nil
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), HostCheckTimeout)
+		defer cancel()
+		var msg setupCheckedMsg
+		msg.report, msg.activation = CheckHost(ctx, setup.System)
+		if msg.report.Ready() && needClient && setup.Connect != nil {
+			msg.client, msg.connectErr = setup.Connect()
+		}
+		return msg
+	}
+}
+
+func (p *setupPage) applyCheck(a *App, msg setupCheckedMsg) {
+	p.checking = false
+	p.report = &msg.report
+	if msg.activation != nil {
+		p.activation = msg.activation
+		a.cfg.Log.Info("added Homebrew's folder to PATH", "brew", msg.activation.Brew)
+	}
+	p.client, p.connectErr = msg.client, msg.connectErr
+	if p.connectErr != nil {
+		a.cfg.Log.Warn("limactl found but not usable", "err", p.connectErr)
+	}
+	for _, dependency := range msg.report.Missing() {
+		a.cfg.Log.Info("host program missing", "program", dependency.Name, "state", dependency.State.String(), "problem", dependency.Problem)
+	}
+	p.placeCursor(a)
+}
+
+// install runs the plan for what the newest report lists as missing.
+func (p *setupPage) install(a *App) tea.Cmd {
+	steps := host.Plan(a.cfg.Host.System, *p.report)
+	if len(steps) == 0 {
+		a.notice = errorNotice("Nothing to install: check again")
+		return nil
+	}
+	p.failure = nil
+	return p.runSteps(a, steps)
+}
+
+// runSteps hands the terminal to a leading step that prompts, because sudo
+// reads the password there. It runs the others in one operation streamed
+// in the log view. A prompting step later in the plan runs without the
+// terminal, as Step.Run allows.
+func (p *setupPage) runSteps(a *App, steps []host.Step) tea.Cmd {
+	if len(steps) > 0 && steps[0].Terminal {
+		return runTerminalStep(steps[0], steps[1:])
+	}
+	if len(steps) == 0 {
+		return p.check(a)
+	}
+	cmd := a.runOperation(ops.Spec{Title: "Host setup: install what aisand needs", Run: installSteps(steps)})
+	if a.logView == nil {
+		// The operation did not start; runOperation set the notice.
+		return cmd
+	}
+	return tea.Batch(cmd, waitInstall(a.logView.op))
+}
+
+func installSteps(steps []host.Step) ops.Func {
+	return func(ctx context.Context, emit func(lima.Line)) error {
+		for i, step := range steps {
+			emit(lima.Line{Text: fmt.Sprintf("== Step %d of %d: %s", i+1, len(steps), step.Title)})
+			err := step.Run(ctx, func(line string) { emit(lima.Line{Text: line}) })
+			if err != nil {
+				emit(lima.Line{Text: "== " + stepOutcome(err), Stderr: true})
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// waitInstall waits for the install to end, so the screen can check the
+// host again while the log view still shows the output.
+func waitInstall(op *ops.Operation) tea.Cmd {
+	return func() tea.Msg {
+		seen := 0
+		for {
+			_, total, done := op.Wait(context.Background(), seen)
+			if done {
+				return setupInstallDoneMsg{op: op, err: op.Snapshot().Err}
+			}
+			seen = total
+		}
+	}
+}
+
+func (p *setupPage) applyInstall(a *App, msg setupInstallDoneMsg) tea.Cmd {
+	p.failure = msg.err
+	return p.check(a)
+}
+
+// runTerminalStep runs step with the terminal handed over, after printing
+// the step's title.
+func runTerminalStep(step host.Step, rest []host.Step) tea.Cmd {
+	command, cancel, err := step.TerminalCommand(context.Background())
+	if err != nil {
+		return func() tea.Msg {
+			return setupTerminalDoneMsg{err: &host.StepError{Step: step.Title, Command: "sudo -v", ExitStatus: -1, Err: err}}
+		}
+	}
+	announced := &announcedCommand{command: command, title: "aisand: " + step.Title}
+	return tea.Exec(announced, func(err error) tea.Msg {
+		cancel()
+		if err != nil {
+			err = terminalStepError(step, command, err)
+		}
+		return setupTerminalDoneMsg{rest: rest, err: err}
+	})
+}
+
+func terminalStepError(step host.Step, command *exec.Cmd, err error) error {
+	failure := &host.StepError{Step: step.Title, Command: strings.Join(command.Args, " "), ExitStatus: -1, Err: err}
+	var exitError *exec.ExitError
+	if errors.As(err, &exitError) && exitError.Exited() {
+		failure.ExitStatus = exitError.ExitCode()
+	}
+	return failure
+}
+
+func (p *setupPage) applyTerminalStep(a *App, msg setupTerminalDoneMsg) tea.Cmd {
+	if msg.err != nil {
+		a.cfg.Log.Warn("host setup step failed", "err", msg.err)
+		p.failure = msg.err
+		return nil
+	}
+	return p.runSteps(a, msg.rest)
+}
+
+// announcedCommand is a command run with the terminal handed over. It first
+// prints a title, because the prompt of a program such as sudo does not
+// give the reason for the request.
+type announcedCommand struct {
+	command *exec.Cmd
+	title   string
+}
+
+func (c *announcedCommand) SetStdin(r io.Reader) {
+	if c.command.Stdin == nil {
+		c.command.Stdin = r
+	}
+}
+
+func (c *announcedCommand) SetStdout(w io.Writer) {
+	if c.command.Stdout == nil {
+		c.command.Stdout = w
+	}
+}
+
+func (c *announcedCommand) SetStderr(w io.Writer) {
+	if c.command.Stderr == nil {
+		c.command.Stderr = w
+	}
+}
+
+func (c *announcedCommand) Run() error {
+	if c.command.Stdout != nil {
+		fmt.Fprintln(c.command.Stdout, c.title)
+	}
+	return c.command.Run()
+}
+
+// stepOutcome describes how a failed step ended: the exit status, or why the
+// program did not exit by itself.
+func stepOutcome(err error) string {
+	var failure *host.StepError
+	if !errors.As(err, &failure) {
+		return "Failed: " + err.Error()
+	}
+	// The status comes first because the command may be too long to show
+	// whole.
+	if failure.ExitStatus >= 0 {
+		return fmt.Sprintf("Failed with exit status %d: %s", failure.ExitStatus, failure.Command)
+	}
+	return fmt.Sprintf("Failed (%v): %s", failure.Err, failure.Command)
+}
