@@ -2,26 +2,59 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/japacx/aisand/internal/host"
+	"github.com/japacx/aisand/internal/lima"
 	"github.com/japacx/aisand/internal/ui"
 )
 
-// hostCheckTimeout bounds the start-up check; each version call has its
-// own, shorter limit inside it.
-const hostCheckTimeout = 30 * time.Second
-
-// hostProblem returns what stops aisand before any limactl call, such as
-// running as root.
-func hostProblem(logger *slog.Logger) *ui.Problem {
-	ctx, cancel := context.WithTimeout(context.Background(), hostCheckTimeout)
+// checkHost runs the start-up host check. It returns a problem for what
+// stops aisand at once, such as running as root. A missing program is left
+// to the Host Setup screen, which hostSetup configures.
+func checkHost(logger *slog.Logger) (*ui.HostSetup, *ui.Problem) {
+	ctx, cancel := context.WithTimeout(context.Background(), ui.HostCheckTimeout)
 	defer cancel()
-	report := host.Check(ctx, host.OS())
+	sys := host.OS()
+	report, activation := ui.CheckHost(ctx, sys)
 	if b := report.Blocker; b != nil {
 		logger.Warn("host check blocked start", "message", b.Message)
-		return &ui.Problem{Title: b.Message, Lines: []string{b.Reason, b.Action}}
+		return nil, &ui.Problem{Title: b.Message, Lines: []string{b.Reason, b.Action}}
 	}
-	return nil
+	if activation != nil {
+		logger.Info("added Homebrew's folder to PATH", "brew", activation.Brew)
+	}
+	for _, dependency := range report.Missing() {
+		logger.Warn("host program missing", "program", dependency.Name, "problem", dependency.Problem)
+	}
+	setup := &ui.HostSetup{
+		System:     sys,
+		Report:     &report,
+		Activation: activation,
+		Connect:    func() (ui.Limactl, error) { return connectLimactl(logger) },
+	}
+	return setup, nil
+}
+
+// connectLimactl returns the client for the limactl that lima.Find picks,
+// with the AISAND_QUERY_TIMEOUT limit.
+func connectLimactl(logger *slog.Logger) (ui.Limactl, error) {
+	path, err := lima.Find()
+	if err != nil {
+		logger.Warn("limactl not found", "err", err)
+		return nil, err
+	}
+	logger.Info("using limactl", "path", path)
+	client := lima.New(path)
+	if text := os.Getenv("AISAND_QUERY_TIMEOUT"); text != "" {
+		d, err := time.ParseDuration(text)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("invalid AISAND_QUERY_TIMEOUT %q: use a positive Go duration such as 30s or 2m, or unset it", text)
+		}
+		client.Timeouts.Query = d
+	}
+	return client, nil
 }

@@ -9,11 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/japacx/aisand/internal/lima"
 	"github.com/japacx/aisand/internal/logfile"
 	"github.com/japacx/aisand/internal/ops"
 	"github.com/japacx/aisand/internal/ui"
@@ -94,26 +92,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func appConfig(logger *slog.Logger) ui.Config {
 	cfg := ui.Config{Log: logger, Ops: ops.NewManager(logger)}
-	if p := hostProblem(logger); p != nil {
-		cfg.Problem = p
+	setup, problem := checkHost(logger)
+	if problem != nil {
+		cfg.Problem = problem
 		return cfg
 	}
-	path, err := lima.Find()
+	// While a required program is missing, the Host Setup screen opens
+	// first and makes the client itself once the program is installed.
+	cfg.Host = setup
+	if !setup.Report.Ready() {
+		return cfg
+	}
+	client, err := setup.Connect()
 	if err != nil {
-		logger.Warn("limactl not found", "err", err)
-		cfg.Problem = ui.LimactlMissingProblem(err.Error())
+		cfg.Problem = &ui.Problem{Title: "aisand cannot use limactl", Lines: []string{err.Error()}}
 		return cfg
-	}
-	logger.Info("using limactl", "path", path)
-	client := lima.New(path)
-	if text := os.Getenv("AISAND_QUERY_TIMEOUT"); text != "" {
-		d, err := time.ParseDuration(text)
-		if err != nil || d <= 0 {
-			cfg.Problem = &ui.Problem{Title: "Invalid AISAND_QUERY_TIMEOUT",
-				Lines: []string{fmt.Sprintf("%q is not a positive Go duration.", text), "Use a value such as 30s or 2m, or unset it."}}
-			return cfg
-		}
-		client.Timeouts.Query = d
 	}
 	cfg.Limactl = client
 	return cfg

@@ -10,7 +10,7 @@ import (
 
 func TestLimactlMissing(t *testing.T) {
 	s := start(t, nil, aisandBin, "AISAND_LIMACTL="+filepath.Join(t.TempDir(), "nowhere", "limactl"))
-	s.waitFor("limactl not found", "AISAND_LIMACTL")
+	s.waitFor("Host Setup", "✗ limactl", "AISAND_LIMACTL")
 	s.keys("q")
 	s.waitExit()
 }

@@ -81,7 +81,7 @@ func start(t *testing.T, fake *limatest.Fake, bin string, env ...string) *sessio
 	t.Helper()
 	dir := t.TempDir()
 	s := &session{t: t, socket: filepath.Join(dir, "tmux.sock"), fake: fake, state: filepath.Join(dir, "state")}
-	vars := []string{"TERM=xterm-256color", "XDG_STATE_HOME=" + s.state, "PATH=" + os.Getenv("PATH")}
+	vars := []string{"TERM=xterm-256color", "XDG_STATE_HOME=" + s.state, "PATH=" + pathWithFakeQEMU(t)}
 	if fake != nil {
 		vars = append(vars, fake.Env()...)
 		vars = append(vars, "AISAND_LIMACTL="+fake.Bin)
