@@ -37,6 +37,7 @@ func (a *App) instanceActions(inst lima.Instance) []menuItem {
 	}
 	// Items of later features, each defined in its own file, go below.
 	items = append(items, a.installToolItem(inst))
+	items = append(items, a.mountActions(inst)...)
 	return items
 }
 
