@@ -20,6 +20,9 @@ type logView struct {
 	done  bool
 	// scroll is how many lines the view is scrolled up from the end.
 	scroll int
+	// cancel, when set, is the question esc asks while the operation runs;
+	// its yes stops the operation.
+	cancel *confirm
 }
 
 // opOutputMsg carries the lines an operation wrote since the last one.
@@ -64,6 +67,9 @@ func (a *App) applyOpOutput(msg opOutputMsg) tea.Cmd {
 
 func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 	v := a.logView
+	if a.confirm != nil {
+		return a.confirmKey(msg)
+	}
 	switch msg.String() {
 	case "up", "k":
 		v.scroll = min(v.scroll+1, max(0, len(v.lines)-1))
@@ -79,6 +85,9 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if !v.done {
+		if v.cancel != nil && key.Matches(msg, a.keys.Cancel) {
+			a.confirm = v.cancel
+		}
 		return nil
 	}
 	switch {
@@ -111,7 +120,11 @@ func (v *logView) view(a *App) string {
 		rows = append(rows, "")
 	}
 	rows = append(rows, v.statusLine(a, snap), a.styles.Muted.Render(v.hint()))
-	return strings.Join(rows, "\n")
+	body := strings.Join(rows, "\n")
+	if a.confirm != nil {
+		body = a.overlay(body, a.confirm.view(a))
+	}
+	return body
 }
 
 // renderOutputLine shows limactl's logfmt lines as their message, marked
@@ -149,6 +162,9 @@ func (v *logView) statusLine(a *App, snap ops.Snapshot) string {
 func (v *logView) hint() string {
 	if v.done {
 		return "esc back · ↑/↓ scroll"
+	}
+	if v.cancel != nil {
+		return "esc cancel · ↑/↓ scroll · other keys wait until it ends"
 	}
 	return "keys that leave this view wait until it ends · ↑/↓ scroll"
 }
