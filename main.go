@@ -28,10 +28,14 @@ Usage:
 Flags:
   --version   print the version and exit
   --debug     write debug lines, every limactl output line among them, to the log
+  --template FILE
+              create new VMs from this Lima template instead of the built-in
+              Ubuntu 25.10 one
   --help      print this help and exit
 
 Environment:
   AISAND_LIMACTL   path of the limactl to use (default: limactl on PATH)
+  AISAND_TEMPLATE  Lima template for new VMs, as --template (which wins)
   AISAND_QUERY_TIMEOUT
                    time limit of quick limactl calls such as list, as a Go
                    duration like 30s or 2m (default 30s)
@@ -53,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	showVersion := flags.Bool("version", false, "")
 	debug := flags.Bool("debug", false, "")
+	templateFlag := flags.String("template", "", "")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
@@ -69,6 +74,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "aisand", version)
 		return 0
 	}
+	template, err := templateFile(*templateFlag, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "aisand:", err)
+		return 2
+	}
 
 	level := slog.LevelInfo
 	if *debug {
@@ -82,7 +92,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer closer.Close()
 	logger.Info("aisand started", "version", version)
 
-	if _, err := tea.NewProgram(ui.New(appConfig(logger))).Run(); err != nil {
+	cfg := appConfig(logger)
+	cfg.TemplatePath = template
+	if _, err := tea.NewProgram(ui.New(cfg)).Run(); err != nil {
 		logger.Error("aisand ended with an error", "err", err)
 		fmt.Fprintln(stderr, "aisand:", err)
 		return 1

@@ -45,6 +45,9 @@ type Config struct {
 	// Host, when set, gives the Host Setup screen. With no Limactl, that
 	// screen opens first and the main screen waits for limactl.
 	Host *HostSetup
+	// TemplatePath is the user's own Lima template for new VMs, given to
+	// limactl as a file. Empty means the embedded template.
+	TemplatePath string
 }
 
 // DefaultRefreshEvery keeps the list current without keeping limactl busy.

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// envTemplate names the environment variable that sets the template of
+// new VMs; --template wins over it.
+const envTemplate = "AISAND_TEMPLATE"
+
+// templateFile returns the absolute path of the user's Lima template, from
+// the --template value or else AISAND_TEMPLATE, or "" for the embedded
+// template. It checks that the file can be read now, so a wrong path
+// fails at start and not at the end of the New VM wizard.
+func templateFile(flagValue string, getenv func(string) string) (string, error) {
+	path, source := flagValue, "--template"
+	if path == "" {
+		path, source = getenv(envTemplate), envTemplate
+	}
+	if path == "" {
+		return "", nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: template not found or not accessible: %w", source, path, err)
+	}
+	if info.IsDir() {
+		return "", fmt.Errorf("%s %s is a folder: give the path of a Lima template file (YAML)", source, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: template cannot be read: %w", source, path, err)
+	}
+	defer f.Close()
+	if _, err := f.Read(make([]byte, 1)); err != nil && err != io.EOF {
+		return "", fmt.Errorf("%s %s: template cannot be read: %w", source, path, err)
+	}
+	return filepath.Abs(path)
+}
