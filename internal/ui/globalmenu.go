@@ -6,6 +6,7 @@ import tea "charm.land/bubbletea/v2"
 func (a *App) openGlobalMenu() tea.Cmd {
 	var items []menuItem
 	// Items of later features, each defined in its own file, go below.
+	items = append(items, a.newVMItem(), a.stopAllItem())
 	items = append(items, a.hostSetupItem())
 	a.menu = newMenu("Global", items)
 	a.menu.empty = "No global actions yet."
