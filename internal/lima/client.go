@@ -4,11 +4,13 @@
 package lima
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -51,11 +53,70 @@ type Client struct {
 	// Env is added to this process's environment for every call.
 	Env      []string
 	Timeouts Timeouts
+
+	mu       sync.Mutex
+	closed   chan struct{} // closed by Close; made on first use
+	isClosed bool
+	active   int // calls still running
 }
 
 // New returns a client for the limactl at path with the default timeouts.
 func New(path string) *Client {
 	return &Client{Path: path, Timeouts: DefaultTimeouts}
+}
+
+// Close cancels every call still running and waits up to wait for them to
+// end, so that quitting leaves no limactl behind.
+func (cl *Client) Close(wait time.Duration) {
+	cl.mu.Lock()
+	ch := cl.closedLocked()
+	if !cl.isClosed {
+		close(ch)
+		cl.isClosed = true
+	}
+	cl.mu.Unlock()
+
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		cl.mu.Lock()
+		active := cl.active
+		cl.mu.Unlock()
+		if active == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// track counts a call as running until the returned func is called, and
+// returns a context that Close also cancels.
+func (cl *Client) track(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	cl.mu.Lock()
+	closed := cl.closedLocked()
+	cl.active++
+	cl.mu.Unlock()
+	go func() {
+		select {
+		case <-closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+
+		cancel()
+		cl.mu.Lock()
+		cl.active--
+		cl.mu.Unlock()
+	}
+}
+
+func (cl *Client) closedLocked() chan struct{} {
+	if cl.closed == nil {
+		cl.closed = make(chan struct{})
+	}
+	return cl.closed
 }
 
 // Find locates limactl: AISAND_LIMACTL when set, else the first limactl on

@@ -11,7 +11,7 @@ import (
 
 // Version reads `limactl --version`.
 func (cl *Client) Version(ctx context.Context) (Version, error) {
-	res, err := cl.run(ctx, call{op: "--version", args: []string{"--version"}, timeout: cl.Timeouts.Query})
+	res, err := cl.run(ctx, call{op: "--version", args: []string{"--version"}, timeout: cl.Timeouts.Query, query: true})
 	if err != nil {
 		return Version{}, err
 	}
@@ -29,7 +29,7 @@ type ListResult struct {
 
 // List runs `limactl list --format json` once.
 func (cl *Client) List(ctx context.Context) ListResult {
-	res, runErr := cl.run(ctx, call{op: "list", args: []string{"list", "--format", "json"}, timeout: cl.Timeouts.Query})
+	res, runErr := cl.run(ctx, call{op: "list", args: []string{"list", "--format", "json"}, timeout: cl.Timeouts.Query, query: true})
 	list, decErr := DecodeList(res.stdout)
 	if runErr != nil {
 		return ListResult{Instances: list, Err: runErr}

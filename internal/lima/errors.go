@@ -61,10 +61,26 @@ func (e *Error) Error() string {
 	if e.Instance != "" {
 		subject += " " + e.Instance
 	}
-	if e.ExitCode > 0 {
-		return fmt.Sprintf("%s failed (exit status %d): %s", subject, e.ExitCode, e.Message)
+	status := ""
+	switch {
+	case e.ExitCode > 0:
+		status = fmt.Sprintf(" (exit status %d)", e.ExitCode)
+	case e.Err != nil && e.Message == "":
+		status = " (" + e.Err.Error() + ")"
 	}
-	return fmt.Sprintf("%s failed: %s", subject, e.Message)
+	if e.Message == "" {
+		return subject + " failed" + status + " without a message on stderr"
+	}
+	return subject + " failed" + status + ": " + e.Message
+}
+
+// Explanation returns limactl's own message, or the whole error when
+// limactl wrote none.
+func (e *Error) Explanation() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Error()
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -73,11 +89,15 @@ func (e *Error) Unwrap() error { return e.Err }
 const rootRefusal = "must not run as the root user"
 
 // fatalMessage returns the msg of the last `level=fatal` line, decoded from
-// logfmt; failing that limactl's plain root refusal or its last line.
+// logfmt; failing that the last error line, then the last line that is not
+// logfmt (such as the plain root refusal). Info and warning lines say what
+// limactl was doing, not why it failed, so they are never the message.
 func fatalMessage(stderr []string) string {
-	for i := len(stderr) - 1; i >= 0; i-- {
-		if rec, ok := ParseLogLine(stderr[i]); ok && rec.Level == "fatal" {
-			return rec.Message
+	for _, level := range []string{"fatal", "error"} {
+		for i := len(stderr) - 1; i >= 0; i-- {
+			if rec, ok := ParseLogLine(stderr[i]); ok && rec.Level == level {
+				return rec.Message
+			}
 		}
 	}
 	for i := len(stderr) - 1; i >= 0; i-- {
@@ -85,10 +105,9 @@ func fatalMessage(stderr []string) string {
 		if line == "" {
 			continue
 		}
-		if rec, ok := ParseLogLine(line); ok {
-			return rec.Message
+		if _, ok := ParseLogLine(line); !ok {
+			return strings.TrimPrefix(line, "limactl: ")
 		}
-		return strings.TrimPrefix(line, "limactl: ")
 	}
 	return ""
 }

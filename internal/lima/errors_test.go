@@ -84,3 +84,24 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("Error() = %q", got)
 	}
 }
+
+func TestFatalMessageIgnoresInfoLines(t *testing.T) {
+	msg := fatalMessage([]string{`time="t" level=info msg="Starting the instance"`, `time="t" level=warning msg="slow"`})
+	if msg != "" {
+		t.Errorf("message = %q, want none from info and warning lines", msg)
+	}
+	msg = fatalMessage([]string{`time="t" level=error msg="disk full"`, `time="t" level=info msg="cleaning up"`})
+	if msg != "disk full" {
+		t.Errorf("message = %q, want the error line", msg)
+	}
+}
+
+func TestErrorWithoutMessage(t *testing.T) {
+	e := &Error{Op: "--version", ExitCode: 1}
+	if got := e.Error(); got != "limactl --version failed (exit status 1) without a message on stderr" {
+		t.Errorf("Error() = %q", got)
+	}
+	if e.Explanation() != e.Error() {
+		t.Errorf("Explanation() = %q", e.Explanation())
+	}
+}

@@ -27,6 +27,9 @@ type call struct {
 	stdin    io.Reader // nil means no input at all
 	dir      string    // working folder; empty means this process's
 	timeout  time.Duration
+	// query marks a call that changes nothing, such as list; it is killed
+	// outright on cancel instead of being given time to clean up.
+	query bool
 	// onLine receives every output line as it arrives. When nil, stdout is
 	// only collected.
 	onLine func(Line)
@@ -54,12 +57,17 @@ func (cl *Client) run(ctx context.Context, c call) (result, error) {
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
+	ctx, done := cl.track(ctx)
+	defer done()
+
 	cmd := exec.CommandContext(ctx, cl.Path, c.args...)
 	cmd.Env = append(os.Environ(), cl.Env...)
 	cmd.Dir = c.dir
 	cmd.Stdin = c.stdin // nil reads from the null device
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
-	cmd.WaitDelay = interruptGrace
+	if !c.query {
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+		cmd.WaitDelay = interruptGrace
+	}
 
 	stdoutPipe, err := cmd.StdoutPipe()
 	if err != nil {
@@ -148,9 +156,6 @@ func classify(ctx context.Context, c call, res result, waitErr error) error {
 		e.Message = "canceled"
 	default:
 		e.Message = fatalMessage(res.stderr)
-		if e.Message == "" {
-			e.Message = waitErr.Error()
-		}
 		e.Kind = kindOf(e.Message)
 	}
 	return e

@@ -146,3 +146,22 @@ func TestFindHonoursEnv(t *testing.T) {
 		t.Errorf("Find() with no limactl on PATH = %v", err)
 	}
 }
+
+func TestCloseKillsRunningQuery(t *testing.T) {
+	cl := scriptClient(t, `exec sleep 30`)
+	done := make(chan ListResult)
+	go func() { done <- cl.List(context.Background()) }()
+	time.Sleep(100 * time.Millisecond) // let the call start
+	cl.Close(5 * time.Second)
+	select {
+	case res := <-done:
+		if res.Err == nil {
+			t.Error("a killed list returned no error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close left the list call running")
+	}
+	if res := cl.List(context.Background()); res.Err == nil {
+		t.Error("a closed client still runs calls")
+	}
+}

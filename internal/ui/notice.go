@@ -33,7 +33,7 @@ func (a *App) noticeLine() string {
 func limactlMessage(err error) string {
 	var e *lima.Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e.Explanation()
 	}
 	return err.Error()
 }
