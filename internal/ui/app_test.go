@@ -60,10 +60,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-var ansi = regexp.MustCompile(`\x1b\[[0-9;:?]*[a-zA-Z]|\x1b\][^\x07]*\x07`)
+var ansiCodes = regexp.MustCompile(`\x1b\[[0-9;:?]*[a-zA-Z]|\x1b\][^\x07]*\x07`)
 
 func screen(a *App) string {
-	return ansi.ReplaceAllString(a.render(), "")
+	return ansiCodes.ReplaceAllString(a.render(), "")
 }
 
 // isQuit reports whether cmd, run, asks the program to quit.

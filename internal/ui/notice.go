@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/japacx/aisand/internal/lima"
@@ -48,17 +49,12 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// truncate cuts s to width cells, marking the cut.
+// truncate cuts s to width terminal cells, marking the cut. It counts
+// cells, not bytes or runes, and leaves colour codes whole, so a styled
+// string is cut where it shows.
 func truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	r := []rune(s)
-	if len(r) <= width {
-		return s
-	}
-	if width == 1 {
-		return "…"
-	}
-	return string(r[:width-1]) + "…"
+	return ansi.Truncate(s, width, "…")
 }
