@@ -40,6 +40,9 @@ type Config struct {
 	// Problem, when set, is shown instead of the main screen: aisand
 	// cannot work until the user fixes it.
 	Problem *Problem
+	// LogPath is the log file, named on screen after an operation so the
+	// user can read what did not fit.
+	LogPath string
 	// RefreshEvery is the pause between list refreshes while idle.
 	RefreshEvery time.Duration
 	// Host, when set, gives the Host Setup screen. With no Limactl, that

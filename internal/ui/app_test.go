@@ -431,3 +431,8 @@ func TestMissingLimactlProblem(t *testing.T) {
 		t.Errorf("problem screen lacks what to do:\n%s", s)
 	}
 }
+
+func isQuitMsg(msg any) bool {
+	_, ok := msg.(tea.QuitMsg)
+	return ok
+}

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/japacx/aisand/internal/lima"
 	"github.com/japacx/aisand/internal/ops"
@@ -23,6 +26,10 @@ type logView struct {
 	// cancel, when set, is the question esc asks while the operation runs;
 	// its yes stops the operation.
 	cancel *confirm
+	// quitCancels lets q stop the operation and quit once it has ended,
+	// for work that is safe to interrupt, such as a host install.
+	quitCancels bool
+	quitting    bool
 }
 
 // opOutputMsg carries the lines an operation wrote since the last one.
@@ -57,11 +64,18 @@ func (a *App) applyOpOutput(msg opOutputMsg) tea.Cmd {
 	if over := len(v.lines) - ops.MaxLines; over > 0 {
 		v.lines = v.lines[over:]
 	}
+	// A view scrolled up stays on the lines the user is reading.
+	if v.scroll > 0 {
+		v.scroll = min(v.scroll+len(msg.lines), max(0, len(v.lines)-1))
+	}
 	v.total = msg.total
 	if !msg.done {
 		return waitOutput(msg.op, msg.total)
 	}
 	v.done = true
+	if v.quitting {
+		return tea.Quit
+	}
 	return a.refresh()
 }
 
@@ -85,8 +99,12 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if !v.done {
-		if v.cancel != nil && key.Matches(msg, a.keys.Cancel) {
+		switch {
+		case v.cancel != nil && key.Matches(msg, a.keys.Cancel):
 			a.confirm = v.cancel
+		case v.quitCancels && key.Matches(msg, a.keys.Quit):
+			v.quitting = true
+			v.op.Cancel()
 		}
 		return nil
 	}
@@ -99,9 +117,13 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// logHeight is the number of output lines the view has room for: the
-// screen less the title, a blank line and the two status lines.
+// logHeight is the number of output lines the view has room for with a
+// one-line status: the screen less the title, a blank line, the status and
+// the hint.
 func (a *App) logHeight() int { return max(1, a.height-4) }
+
+// maxStatusLines bounds a wrapped failure message so the log keeps room.
+const maxStatusLines = 4
 
 func (v *logView) view(a *App) string {
 	snap := v.op.Snapshot()
@@ -109,8 +131,9 @@ func (v *logView) view(a *App) string {
 	if !v.done {
 		title = a.styles.Busy.Render(a.spinner.View()) + " " + title
 	}
-	rows := []string{truncate(title, a.width+40), ""}
-	height := a.logHeight()
+	status := v.statusLines(a, snap)
+	rows := []string{truncate(title, a.width), ""}
+	height := max(1, a.logHeight()-(len(status)-1))
 	end := max(0, len(v.lines)-v.scroll)
 	start := max(0, end-height)
 	for _, l := range v.lines[start:end] {
@@ -119,7 +142,8 @@ func (v *logView) view(a *App) string {
 	for len(rows) < height+2 {
 		rows = append(rows, "")
 	}
-	rows = append(rows, v.statusLine(a, snap), a.styles.Muted.Render(v.hint()))
+	rows = append(rows, status...)
+	rows = append(rows, a.styles.Muted.Render(truncate(v.hint(a), a.width)))
 	body := strings.Join(rows, "\n")
 	if a.confirm != nil {
 		body = a.overlay(body, a.confirm.view(a))
@@ -128,9 +152,9 @@ func (v *logView) view(a *App) string {
 }
 
 // renderOutputLine shows limactl's logfmt lines as their message, marked
-// by level, and any other line as it is.
+// by level, and any other line as a terminal would leave it.
 func (a *App) renderOutputLine(l lima.Line) string {
-	text := l.Text
+	text := cleanOutput(l.Text)
 	if rec, ok := lima.ParseLogLine(text); ok {
 		text = rec.Message
 		switch rec.Level {
@@ -140,31 +164,71 @@ func (a *App) renderOutputLine(l lima.Line) string {
 			return a.styles.Danger.Render(truncate(rec.Level+": "+oneLine(text), a.width))
 		}
 	}
-	text = truncate(strings.ReplaceAll(text, "\t", "    "), a.width)
+	text = truncate(text, a.width)
 	if l.Stderr {
 		return a.styles.Stderr.Render(text)
 	}
 	return text
 }
 
-func (v *logView) statusLine(a *App, snap ops.Snapshot) string {
+// statusLines is the result: one line, or a failure wrapped to at most
+// maxStatusLines, because the end of limactl's message is often the advice.
+func (v *logView) statusLines(a *App, snap ops.Snapshot) []string {
 	switch {
+	case v.quitting:
+		return []string{a.styles.Warn.Render("Stopping, then quitting…")}
 	case !v.done:
-		return a.styles.Muted.Render("Working…")
+		return []string{a.styles.Muted.Render("Working…")}
 	case snap.Status == ops.Succeeded:
-		return a.styles.OK.Render("✓ Done in " + formatElapsed(snap.Elapsed))
+		return []string{a.styles.OK.Render("✓ Done in " + formatElapsed(snap.Elapsed))}
 	case snap.Status == ops.Canceled:
-		return a.styles.Warn.Render("Canceled after " + formatElapsed(snap.Elapsed))
+		return []string{a.styles.Warn.Render("Canceled after " + formatElapsed(snap.Elapsed))}
 	}
-	return a.styles.Danger.Render(truncate("✗ Failed: "+oneLine(limactlMessage(snap.Err)), a.width))
+	text := "✗ Failed: " + oneLine(limactlMessage(snap.Err))
+	wrapped := strings.Split(lipgloss.Wrap(text, a.width, " "), "\n")
+	if len(wrapped) > maxStatusLines {
+		wrapped = wrapped[:maxStatusLines]
+		wrapped[maxStatusLines-1] = truncate(wrapped[maxStatusLines-1]+" …", a.width)
+	}
+	for i := range wrapped {
+		wrapped[i] = a.styles.Danger.Render(wrapped[i])
+	}
+	return wrapped
 }
 
-func (v *logView) hint() string {
-	if v.done {
-		return "esc back · ↑/↓ scroll"
+func (v *logView) hint(a *App) string {
+	var parts []string
+	if v.scroll > 0 {
+		parts = append(parts, fmt.Sprintf("%d more lines below (end)", v.scroll))
 	}
-	if v.cancel != nil {
-		return "esc cancel · ↑/↓ scroll · other keys wait until it ends"
+	switch {
+	case v.done && a.cfg.LogPath != "":
+		parts = append(parts, "esc back · ↑/↓ scroll · full log in "+a.cfg.LogPath)
+	case v.done:
+		parts = append(parts, "esc back · ↑/↓ scroll")
+	case v.cancel != nil:
+		parts = append(parts, "esc cancel · ↑/↓ scroll · this view stays until the work ends")
+	case v.quitCancels:
+		parts = append(parts, "q stop and quit · ↑/↓ scroll · this view stays until the work ends")
+	default:
+		parts = append(parts, "↑/↓ scroll · this view stays until limactl ends, within its time limit")
 	}
-	return "keys that leave this view wait until it ends · ↑/↓ scroll"
+	return strings.Join(parts, " · ")
+}
+
+// cleanOutput turns a raw output line into what a terminal would show: the
+// text after the last carriage return (progress bars redraw that way), tabs
+// as spaces, and no other control characters.
+func cleanOutput(text string) string {
+	text = strings.TrimRight(text, "\r\n")
+	if i := strings.LastIndexByte(text, '\r'); i >= 0 {
+		text = text[i+1:]
+	}
+	text = strings.ReplaceAll(ansi.Strip(text), "\t", "    ")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, text)
 }

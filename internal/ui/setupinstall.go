@@ -115,6 +115,9 @@ func (p *setupPage) runSteps(a *App, steps []host.Step) tea.Cmd {
 		// The operation did not start; runOperation set the notice.
 		return cmd
 	}
+	// q quits at any time on this screen, so during the install it stops
+	// the installer and quits once it has ended.
+	a.logView.quitCancels = true
 	return tea.Batch(cmd, waitInstall(a.logView.op))
 }
 
