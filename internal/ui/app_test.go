@@ -379,7 +379,7 @@ func TestQuitKeys(t *testing.T) {
 func TestTooSmallTerminal(t *testing.T) {
 	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 40, 8)
 	s := screen(a)
-	if strings.Count(s, "\n") != 0 || !strings.Contains(s, "Terminal too small") {
+	if !strings.Contains(s, "Terminal too small") || !strings.Contains(s, "60×12") || !strings.Contains(s, "40×8") {
 		t.Errorf("small terminal screen = %q", s)
 	}
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})

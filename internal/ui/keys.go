@@ -15,6 +15,11 @@ type keyMap struct {
 	Yes     key.Binding
 	No      key.Binding
 	Cancel  key.Binding
+
+	Home     key.Binding
+	End      key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -29,12 +34,18 @@ func defaultKeys() keyMap {
 		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
+		Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
+		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdown", "page down")),
 	}
 }
 
-// mainHelp lists the bindings the main screen's footer shows.
+// mainHelp lists the bindings the main screen's footer shows, the ones a
+// narrow footer must keep first.
 func (k keyMap) mainHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Global, k.Refresh, k.Quit}
+	return []key.Binding{k.Enter, k.Global, k.Refresh, k.Quit, k.Up, k.Down}
 }
 
 func (k keyMap) menuHelp() []key.Binding {

@@ -24,6 +24,14 @@ func (a *App) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.moveSelection(-1)
 	case key.Matches(msg, a.keys.Down):
 		a.moveSelection(1)
+	case key.Matches(msg, a.keys.Home):
+		a.moveSelection(-len(a.list.items))
+	case key.Matches(msg, a.keys.End):
+		a.moveSelection(len(a.list.items))
+	case key.Matches(msg, a.keys.PageUp):
+		a.moveSelection(-a.listRows())
+	case key.Matches(msg, a.keys.PageDown):
+		a.moveSelection(a.listRows())
 	case key.Matches(msg, a.keys.Refresh):
 		return a.refresh()
 	case key.Matches(msg, a.keys.Enter):
@@ -46,7 +54,16 @@ func (a *App) mainView() string {
 	if a.confirm != nil {
 		body = a.overlay(body, a.confirm.view(a))
 	}
-	return body + "\n" + a.footer(a.keys.mainHelp())
+	bindings := a.keys.mainHelp()
+	if a.menu != nil {
+		bindings = a.keys.menuHelp()
+	}
+	return body + "\n" + a.footer(bindings)
+}
+
+// listRows is the number of instance rows the list panel has room for.
+func (a *App) listRows() int {
+	return max(1, a.height-footerHeight-3)
 }
 
 // footer draws the notice line (or the list's error) above the key help.
@@ -84,6 +101,8 @@ func (a *App) listPanel(width, height int) string {
 	switch {
 	case !a.list.loaded:
 		rows = append(rows, a.styles.Muted.Render(a.spinner.View()+" loading…"))
+	case len(a.list.items) == 0 && a.list.err != nil:
+		rows = append(rows, a.styles.Danger.Render("Could not list VMs."))
 	case len(a.list.items) == 0:
 		rows = append(rows, a.styles.Muted.Render("No VMs yet."))
 	default:
@@ -148,7 +167,12 @@ func (a *App) detailPanel(width, height int) string {
 	case a.list.loaded:
 		body = "Press g for the global menu to create a VM,\nor create one with limactl and press r."
 	}
-	return a.styles.Panel.Width(width).Height(height).Render(body)
+	// Clip to the panel: a long mount list must not push the footer off.
+	lines := strings.Split(body, "\n")
+	if inner := height - 2; len(lines) > inner {
+		lines = append(lines[:max(0, inner-1)], a.styles.Muted.Render("…"))
+	}
+	return a.styles.Panel.Width(width).Height(height).Render(strings.Join(lines, "\n"))
 }
 
 func (a *App) instanceDetail(inst lima.Instance, width int) string {

@@ -53,7 +53,11 @@ func (a *App) problemView() string {
 	return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, box)
 }
 
+// tooSmall replaces the layout in a terminal it does not fit, wrapped so
+// that the sizes stay readable however narrow the terminal is.
 func (a *App) tooSmall() string {
-	return truncate("Terminal too small: aisand needs at least "+itoa(minWidth)+"×"+itoa(minHeight)+
-		", this one is "+itoa(a.width)+"×"+itoa(a.height)+".", a.width)
+	text := "Terminal too small: aisand needs at least " + itoa(minWidth) + "×" + itoa(minHeight) +
+		", this one is " + itoa(a.width) + "×" + itoa(a.height) + "."
+	lines := strings.Split(lipgloss.Wrap(text, a.width, " "), "\n")
+	return strings.Join(lines[:min(len(lines), a.height)], "\n")
 }

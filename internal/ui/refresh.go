@@ -77,22 +77,31 @@ func (a *App) applyList(msg listMsg) tea.Cmd {
 		return nil
 	}
 	a.list.appliedGen = msg.gen
-	a.list.loaded = true
-	a.list.items = msg.result.Instances
 	a.list.err = msg.result.Err
+	// A failed call that read nothing says nothing about the instances:
+	// keep the last list rather than show an empty one that looks as if
+	// every VM were gone.
+	if msg.result.Err != nil && len(msg.result.Instances) == 0 && a.list.loaded {
+		a.cfg.Log.Warn("limactl list failed; keeping the previous list", "err", msg.result.Err)
+		return nil
+	}
+	a.list.loaded = true
+	previous := a.selectedIndex()
+	a.list.items = msg.result.Instances
 	if msg.result.Err != nil {
 		a.cfg.Log.Warn("limactl list failed", "err", msg.result.Err)
 		if isRootRefusal(msg.result.Err) {
 			a.cfg.Problem = RootProblem()
 		}
 	}
-	a.keepSelection()
+	a.keepSelection(previous)
 	return nil
 }
 
-// keepSelection keeps the selected name if it is still listed, else picks
-// the first instance.
-func (a *App) keepSelection() {
+// keepSelection keeps the selected name if it is still listed, else
+// selects the instance now at the old position, so deleting one leaves the
+// cursor on its neighbour.
+func (a *App) keepSelection(previous int) {
 	for _, inst := range a.list.items {
 		if inst.Name == a.list.selected {
 			return
@@ -100,7 +109,8 @@ func (a *App) keepSelection() {
 	}
 	a.list.selected = ""
 	if len(a.list.items) > 0 {
-		a.list.selected = a.list.items[0].Name
+		i := max(0, min(previous, len(a.list.items)-1))
+		a.list.selected = a.list.items[i].Name
 	}
 }
 

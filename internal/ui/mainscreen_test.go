@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/japacx/aisand/internal/lima"
+)
+
+func TestFailedRefreshKeepsList(t *testing.T) {
+	stub := &stubLimactl{list: lima.ListResult{Instances: instances()}}
+	a := newTestApp(t, stub, 100, 30)
+	stub.list = lima.ListResult{Err: &lima.Error{Op: "list", ExitCode: 1, Message: "permission denied"}}
+	a.Update(a.refresh()())
+	s := screen(a)
+	if !strings.Contains(s, "agent-01") || strings.Contains(s, "No VMs yet") {
+		t.Errorf("a failed refresh emptied the list:\n%s", s)
+	}
+	if !strings.Contains(s, "limactl list: permission denied") {
+		t.Errorf("the failure is not shown:\n%s", s)
+	}
+}
+
+func TestFirstListFailureSaysSo(t *testing.T) {
+	stub := &stubLimactl{list: lima.ListResult{Err: &lima.Error{Op: "list", ExitCode: 1, Message: "permission denied"}}}
+	a := newTestApp(t, stub, 100, 30)
+	if s := screen(a); !strings.Contains(s, "Could not list VMs.") || strings.Contains(s, "No VMs yet") {
+		t.Errorf("first failed list:\n%s", s)
+	}
+}
+
+func TestDeletedSelectionMovesToNeighbour(t *testing.T) {
+	stub := &stubLimactl{list: lima.ListResult{Instances: instances()}}
+	a := newTestApp(t, stub, 100, 30)
+	press(a, "j")
+	stub.list = lima.ListResult{Instances: []lima.Instance{instances()[0], instances()[2]}}
+	a.Update(a.refresh()())
+	if a.list.selected != "broken-one" {
+		t.Errorf("selected %q after agent-02 went away, want its neighbour broken-one", a.list.selected)
+	}
+}
+
+func TestHomeEndKeys(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 100, 30)
+	a.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if a.list.selected != "broken-one" {
+		t.Errorf("end selected %q", a.list.selected)
+	}
+	a.Update(tea.KeyPressMsg{Code: tea.KeyHome})
+	if a.list.selected != "agent-01" {
+		t.Errorf("home selected %q", a.list.selected)
+	}
+}
+
+func TestShortTerminalKeepsFooter(t *testing.T) {
+	list := instances()
+	for i := range 10 {
+		list[0].Mounts = append(list[0].Mounts, lima.Mount{Location: "/Users/you/p" + itoa(i), MountPoint: "/Users/you/p" + itoa(i), Writable: true})
+	}
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: list}}, 80, 14)
+	s := screen(a)
+	lines := strings.Split(s, "\n")
+	if len(lines) != 14 {
+		t.Errorf("screen is %d lines high, want 14:\n%s", len(lines), s)
+	}
+	if !strings.Contains(lines[len(lines)-1], "q quit") {
+		t.Errorf("footer pushed off the screen:\n%s", s)
+	}
+}
+
+func TestNarrowDetailKeepsStatus(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 62, 20)
+	if s := screen(a); !strings.Contains(s, "● Running") {
+		t.Errorf("status cut in a narrow terminal:\n%s", s)
+	}
+}
+
+func TestMenuFooterShowsMenuKeys(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 100, 30)
+	press(a, "enter")
+	lines := strings.Split(screen(a), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "choose") || strings.Contains(last, "refresh") {
+		t.Errorf("footer under a menu = %q", last)
+	}
+}
