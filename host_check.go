@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/japacx/aisand/internal/host"
@@ -49,6 +50,7 @@ func connectLimactl(logger *slog.Logger) (ui.Limactl, error) {
 	}
 	logger.Info("using limactl", "path", path)
 	client := lima.New(path)
+	clients.add(client)
 	if text := os.Getenv("AISAND_QUERY_TIMEOUT"); text != "" {
 		d, err := time.ParseDuration(text)
 		if err != nil || d <= 0 {
@@ -57,4 +59,32 @@ func connectLimactl(logger *slog.Logger) (ui.Limactl, error) {
 		client.Timeouts.Query = d
 	}
 	return client, nil
+}
+
+// clients holds every limactl client made, so that quitting can end the
+// calls they still have running.
+var clients clientList
+
+type clientList struct {
+	mu   sync.Mutex
+	list []*lima.Client
+}
+
+func (l *clientList) add(c *lima.Client) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, c)
+}
+
+// closeWait bounds how long quitting waits for limactl calls to end.
+const closeWait = 3 * time.Second
+
+// closeClients cancels every limactl call still running, such as a list
+// that hangs, so none outlives aisand.
+func closeClients() {
+	clients.mu.Lock()
+	defer clients.mu.Unlock()
+	for _, c := range clients.list {
+		c.Close(closeWait)
+	}
 }

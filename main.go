@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -63,15 +65,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
-		fmt.Fprint(stderr, usage)
+		fmt.Fprintln(stderr, "Run 'aisand --help' for the flags.")
 		return 2
 	}
 	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "aisand: unexpected argument %q\n%s", flags.Arg(0), usage)
+		fmt.Fprintf(stderr, "aisand: unexpected argument %q; aisand takes only flags. Run 'aisand --help' for them.\n", flags.Arg(0))
 		return 2
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "aisand", version)
+		fmt.Fprintln(stdout, "aisand", buildVersion())
 		return 0
 	}
 	template, err := templateFile(*templateFlag, os.Getenv)
@@ -84,22 +86,55 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *debug {
 		level = slog.LevelDebug
 	}
-	logger, closer, err := logfile.Open(level)
-	if err != nil {
-		fmt.Fprintln(stderr, "aisand:", err)
-		return 1
+	logger, closer, logErr := logfile.Open(level)
+	if logErr != nil {
+		// A log is worth having but not worth refusing to start over.
+		logger = slog.New(slog.DiscardHandler)
+	} else {
+		defer closer.Close()
 	}
-	defer closer.Close()
-	logger.Info("aisand started", "version", version)
+	logger.Info("aisand started", "version", buildVersion())
 
 	cfg := appConfig(logger)
 	cfg.TemplatePath = template
-	if _, err := tea.NewProgram(ui.New(cfg)).Run(); err != nil {
+	cfg.LogPath = logfile.Path()
+	if logErr != nil {
+		cfg.LogPath = ""
+		cfg.Warning = fmt.Sprintf("No log is kept: %v. Set XDG_STATE_HOME to a writable folder.", logErr)
+	}
+	model, err := tea.NewProgram(ui.New(cfg)).Run()
+	closeClients()
+	if err != nil {
 		logger.Error("aisand ended with an error", "err", err)
-		fmt.Fprintln(stderr, "aisand:", err)
+		if isTerminalError(err) {
+			fmt.Fprintln(stderr, "aisand needs an interactive terminal:", err)
+		} else {
+			fmt.Fprintln(stderr, "aisand:", err)
+		}
+		return 1
+	}
+	if app, ok := model.(*ui.App); ok && app.Failed() {
 		return 1
 	}
 	return 0
+}
+
+// isTerminalError reports whether err is Bubble Tea failing to open the
+// terminal, as when aisand runs with its input redirected.
+func isTerminalError(err error) bool {
+	return strings.Contains(err.Error(), "TTY")
+}
+
+// buildVersion is the version set at build time, else the module version
+// that `go install` records, else "dev".
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
 }
 
 func appConfig(logger *slog.Logger) ui.Config {

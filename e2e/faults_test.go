@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/japacx/aisand/internal/limatest"
 )
@@ -61,4 +63,53 @@ func TestRootRefused(t *testing.T) {
 	s.waitFor("running as root", "your own user")
 	s.keys("q")
 	s.waitExit()
+}
+
+func TestQuitEndsHangingList(t *testing.T) {
+	fake := limatest.New(t)
+	fake.SetFault(t, "list", limatest.Fault{Hang: true})
+	s := startInShell(t, fake, aisandBin)
+	s.waitFor("loading")
+	waitForProcess(t, fake.State, true)
+	s.keys("q")
+	s.waitFor("aisand exited with status 0")
+	waitForProcess(t, fake.State, false)
+}
+
+func TestProblemScreenExitsWithError(t *testing.T) {
+	fake := limatest.New(t)
+	s := startInShell(t, fake, aisandBin, "AISAND_QUERY_TIMEOUT=bad")
+	s.waitFor("AISAND_QUERY_TIMEOUT")
+	s.keys("q")
+	s.waitFor("aisand exited with status 1")
+}
+
+// waitForProcess waits until a process whose environment names the fake's
+// state folder is running (want true) or none is (want false).
+func waitForProcess(t *testing.T, state string, want bool) {
+	t.Helper()
+	deadline := time.Now().Add(screenTimeout)
+	for time.Now().Before(deadline) {
+		if hasFakeProcess(state) == want {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("fake limactl running = %v, want %v", !want, want)
+}
+
+func hasFakeProcess(state string) bool {
+	entries, _ := os.ReadDir("/proc")
+	needle := []byte("FAKE_LIMACTL_STATE=" + state + "\x00")
+	for _, e := range entries {
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if bytes.Contains(env, needle) && bytes.Contains(cmdline, []byte("list")) {
+			return true
+		}
+	}
+	return false
 }

@@ -79,6 +79,21 @@ const screenTimeout = 20 * time.Second
 // start runs bin in tmux at 100×30 with the fake's environment plus env.
 func start(t *testing.T, fake *limatest.Fake, bin string, env ...string) *session {
 	t.Helper()
+	return startCommand(t, fake, []string{bin}, env...)
+}
+
+// startInShell runs bin under a shell that stays after it and prints its
+// exit status, as a user's shell would. Unlike start, bin is then not the
+// terminal's session leader, so its exit hangs nothing up: whatever it
+// leaves running goes on running.
+func startInShell(t *testing.T, fake *limatest.Fake, bin string, env ...string) *session {
+	t.Helper()
+	script := `"$0"; echo "aisand exited with status $?"; exec sleep 600`
+	return startCommand(t, fake, []string{"/bin/sh", "-c", script, bin}, env...)
+}
+
+func startCommand(t *testing.T, fake *limatest.Fake, command []string, env ...string) *session {
+	t.Helper()
 	dir := t.TempDir()
 	s := &session{t: t, socket: filepath.Join(dir, "tmux.sock"), fake: fake, state: filepath.Join(dir, "state")}
 	vars := []string{"TERM=xterm-256color", "XDG_STATE_HOME=" + s.state, "PATH=" + pathWithFakeQEMU(t)}
@@ -89,7 +104,7 @@ func start(t *testing.T, fake *limatest.Fake, bin string, env ...string) *sessio
 	vars = append(vars, env...)
 	args := []string{"new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "env", "-i"}
 	args = append(args, vars...)
-	args = append(args, bin)
+	args = append(args, command...)
 	s.tmux(args...)
 	t.Cleanup(func() {
 		if t.Failed() {

@@ -40,6 +40,9 @@ type Config struct {
 	// Problem, when set, is shown instead of the main screen: aisand
 	// cannot work until the user fixes it.
 	Problem *Problem
+	// Warning, when set, is shown in the footer at start, for a problem
+	// that does not stop aisand, such as a log file it could not open.
+	Warning string
 	// LogPath is the log file, named on screen after an operation so the
 	// user can read what did not fit.
 	LogPath string
@@ -110,9 +113,16 @@ func New(cfg Config) *App {
 		help:    help.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
+	if cfg.Warning != "" {
+		a.notice = errorNotice(cfg.Warning)
+	}
 	a.openSetupAtStart()
 	return a
 }
+
+// Failed reports whether aisand could not work at all, so that the
+// process exits with an error status after the user has read why.
+func (a *App) Failed() bool { return a.cfg.Problem != nil }
 
 // Init starts the first refresh, the version check and the spinner.
 func (a *App) Init() tea.Cmd {
