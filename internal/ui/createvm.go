@@ -354,6 +354,6 @@ func (p *createPage) templateLabel() string {
 
 // frame draws body in a panel with hint below it and the notice line.
 func (p *createPage) frame(a *App, body, hint string) string {
-	box := a.styles.Focused.Width(a.width).Height(a.height - footerHeight).Render(body)
-	return box + "\n" + a.noticeLine() + "\n" + a.styles.Muted.Render(truncate(hint, a.width))
+	box := a.styles.Focused.Width(a.width).Height(a.height - a.footerHeight()).Render(body)
+	return box + "\n" + a.noticeText() + "\n" + a.styles.Muted.Render(truncate(hint, a.width))
 }

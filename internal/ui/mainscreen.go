@@ -12,9 +12,6 @@ import (
 	"github.com/japacx/aisand/internal/lima"
 )
 
-// footerHeight is the notice line and the key help line.
-const footerHeight = 2
-
 func (a *App) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	a.notice = notice{}
 	switch {
@@ -43,7 +40,7 @@ func (a *App) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (a *App) mainView() string {
-	bodyHeight := a.height - footerHeight
+	bodyHeight := a.height - a.footerHeight()
 	listWidth := min(max(26, a.width/3), 40)
 	left := a.listPanel(listWidth, bodyHeight)
 	right := a.detailPanel(a.width-listWidth, bodyHeight)
@@ -63,16 +60,12 @@ func (a *App) mainView() string {
 
 // listRows is the number of instance rows the list panel has room for.
 func (a *App) listRows() int {
-	return max(1, a.height-footerHeight-3)
+	return max(1, a.height-a.footerHeight()-3)
 }
 
-// footer draws the notice line (or the list's error) above the key help.
+// footer draws the notice (or the list's error) above the key help.
 func (a *App) footer(bindings []key.Binding) string {
-	line := a.noticeLine()
-	if line == "" && a.list.err != nil {
-		line = a.styles.ErrorLine.Render(truncate(oneLine(listProblem(a.list.err)), a.width))
-	}
-	return line + "\n" + a.help.ShortHelpView(bindings)
+	return strings.Join(a.noticeLines(), "\n") + "\n" + a.help.ShortHelpView(bindings)
 }
 
 // listProblem returns what went wrong with the list in limactl's words, or in
@@ -87,7 +80,7 @@ func listProblem(err error) string {
 
 // overlay centres box over the body.
 func (a *App) overlay(body, box string) string {
-	bodyHeight := a.height - footerHeight
+	bodyHeight := a.height - a.footerHeight()
 	base := lipgloss.NewLayer(body)
 	top := lipgloss.NewLayer(box).
 		X(max(0, (a.width-lipgloss.Width(box))/2)).

@@ -85,3 +85,15 @@ func TestMenuFooterShowsMenuKeys(t *testing.T) {
 		t.Errorf("footer under a menu = %q", last)
 	}
 }
+
+func TestLongNoticeWraps(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 70, 24)
+	a.notice = infoNotice(`Homebrew was not on PATH; aisand added it for this run. For new shells, add to /home/you/.bashrc: eval "$(/home/linuxbrew/.linuxbrew/bin/brew shellenv)"`)
+	s := screen(a)
+	if !strings.Contains(s, "shellenv") {
+		t.Errorf("the end of a long notice is cut:\n%s", s)
+	}
+	if lines := strings.Split(s, "\n"); len(lines) != 24 {
+		t.Errorf("screen is %d lines high, want 24", len(lines))
+	}
+}

@@ -143,7 +143,7 @@ func guestColumn(m lima.Mount, same string) string {
 // pageLayout fills the screen with rows and puts the notice and the key
 // help at the bottom, as the main screen does.
 func (a *App) pageLayout(rows []string, bindings []key.Binding) string {
-	height := a.height - footerHeight
+	height := a.height - a.footerHeight()
 	rows = strings.Split(strings.Join(rows, "\n"), "\n")
 	if len(rows) > height {
 		rows = rows[:height]

@@ -191,5 +191,5 @@ func (p *setupPage) footLines(a *App) []string {
 		bindings = append(bindings, a.keys.Back)
 	}
 	bindings = append(bindings, a.keys.Quit)
-	return append(lines, "", a.noticeLine(), a.help.ShortHelpView(bindings))
+	return append(lines, "", a.noticeText(), a.help.ShortHelpView(bindings))
 }

@@ -180,8 +180,8 @@ func (p *toolPicker) view(a *App) string {
 	rows = append(rows, p.toolRows(a, width)...)
 	rows = append(rows, "")
 	rows = append(rows, p.statusRows(a, width)...)
-	body := a.styles.Focused.Width(a.width).Height(a.height - footerHeight).Render(strings.Join(rows, "\n"))
-	return body + "\n" + a.noticeLine() + "\n" + a.help.ShortHelpView(a.keys.toolPickerHelp())
+	body := a.styles.Focused.Width(a.width).Height(a.height - a.footerHeight()).Render(strings.Join(rows, "\n"))
+	return body + "\n" + a.noticeText() + "\n" + a.help.ShortHelpView(a.keys.toolPickerHelp())
 }
 
 func (p *toolPicker) toolRows(a *App, width int) []string {
