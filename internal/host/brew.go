@@ -127,7 +127,8 @@ func brewOffPathNotice(sys System, brew string) Notice {
 	return Notice{
 		Message: fmt.Sprintf("Homebrew is installed in %s, which is not on PATH", folderOf(brew)),
 		Reason:  "New shells do not find brew or the programs it installed, such as limactl.",
-		Action:  fmt.Sprintf("Add this line to %s: %s", profile.File, profile.Line),
+		Action:  fmt.Sprintf("Add this line to %s:", profile.File),
+		Command: profile.Line,
 	}
 }
 

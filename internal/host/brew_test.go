@@ -91,8 +91,8 @@ func TestCheckBrewOutsidePath(t *testing.T) {
 		t.Fatalf("warnings = %v, want one about PATH", report.Warnings)
 	}
 	wantLine := `eval "$(` + filepath.Join(brewFolder, "brew") + ` shellenv)"`
-	if !strings.Contains(report.Warnings[0].Action, wantLine) {
-		t.Errorf("action = %q, want it to contain %q", report.Warnings[0].Action, wantLine)
+	if report.Warnings[0].Command != wantLine {
+		t.Errorf("command = %q, want %q", report.Warnings[0].Command, wantLine)
 	}
 }
 

@@ -67,6 +67,9 @@ func Check(ctx context.Context, sys System) Report {
 			if dependency.State == Found && report.Blocker == nil {
 				readVersion(ctx, sys, &dependency)
 			}
+			if dependency.State == Broken {
+				suggestFix(&dependency)
+			}
 			report.Dependencies[i] = dependency
 		}()
 	}
@@ -163,35 +166,4 @@ func checkRoot(sys System) *Notice {
 		Reason:  `limactl does not run as root: it prints "limactl: must not run as the root user" and exits.`,
 		Action:  "Run aisand as your own user, without sudo.",
 	}
-}
-
-// checkKVM warns when QEMU cannot use KVM, because QEMU then emulates the
-// CPU in software.
-func checkKVM(sys System) *Notice {
-	const device = "/dev/kvm"
-	const reason = "Without KVM, QEMU emulates the CPU in software and VMs run many times slower."
-	_, err := sys.Stat(device)
-	if err != nil {
-		if isNotExist(err) {
-			return &Notice{
-				Message: device + " does not exist",
-				Reason:  reason,
-				Action: "Enable virtualization (Intel VT-x or AMD-V) in the firmware settings and load the " +
-					"kvm_intel or kvm_amd module. Inside a VM, enable nested virtualization on its host.",
-			}
-		}
-		return &Notice{
-			Message: fmt.Sprintf("%s cannot be checked: %v", device, err),
-			Reason:  reason,
-			Action:  "Check that " + device + " exists and that your user may read and write it.",
-		}
-	}
-	if err := sys.Access(device, AccessRead|AccessWrite); err != nil {
-		return &Notice{
-			Message: device + " is not readable and writable by your user",
-			Reason:  reason,
-			Action:  `Add your user to the group that owns ` + device + ` (usually "kvm"), for example with "sudo usermod -aG kvm $USER", then log in again.`,
-		}
-	}
-	return nil
 }

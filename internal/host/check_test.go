@@ -482,3 +482,28 @@ func TestOSMatchesProcess(t *testing.T) {
 		t.Error("Access(absent file) = nil, want an error")
 	}
 }
+
+func TestCheckBrokenSuggestsFix(t *testing.T) {
+	fake := newFakeSystem(t, "linux", "amd64")
+	installLinuxPrograms(t, fake)
+	writeProgram(t, fake.bin, "qemu-img", `echo "qemu-img: missing libfoo" >&2; exit 1`)
+	override := writeProgram(t, fake.root, "my-limactl", `exit 3`)
+	fake.env["AISAND_LIMACTL"] = override
+
+	report := Check(context.Background(), fake)
+
+	qemuImg := mustDependency(t, report, "qemu-img")
+	if qemuImg.State != Broken || qemuImg.FixCommand != "brew reinstall qemu" || !strings.Contains(qemuImg.Fix, "Reinstall") {
+		t.Errorf("qemu-img = %v, fix %q, command %q; want broken with brew reinstall qemu", qemuImg.State, qemuImg.Fix, qemuImg.FixCommand)
+	}
+	limactl := mustDependency(t, report, "limactl")
+	if limactl.State != Broken || !strings.Contains(limactl.Fix, "unset it") || !strings.Contains(limactl.Fix, "AISAND_LIMACTL") {
+		t.Errorf("limactl = %v, fix %q; want the variable to fix or unset", limactl.State, limactl.Fix)
+	}
+	if len(report.Broken()) != 2 {
+		t.Errorf("Broken() = %v, want limactl and qemu-img", report.Broken())
+	}
+	if mustDependency(t, report, "qemu-system-x86_64").Fix != "" {
+		t.Error("a working program has a fix")
+	}
+}

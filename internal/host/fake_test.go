@@ -34,6 +34,9 @@ type fakeSystem struct {
 	goos   string
 	goarch string
 	kvm    kvmState
+	// kvmInfo, when set, is what Stat returns for /dev/kvm, so that a test
+	// chooses the group that owns it.
+	kvmInfo fs.FileInfo
 }
 
 func newFakeSystem(t *testing.T, goos, goarch string) *fakeSystem {
@@ -100,6 +103,9 @@ func (f *fakeSystem) Stat(path string) (fs.FileInfo, error) {
 	if path == "/dev/kvm" {
 		if f.kvm == kvmMissing {
 			return nil, &fs.PathError{Op: "stat", Path: path, Err: fs.ErrNotExist}
+		}
+		if f.kvmInfo != nil {
+			return f.kvmInfo, nil
 		}
 		return os.Stat(f.root)
 	}

@@ -165,6 +165,20 @@ func readVersion(ctx context.Context, sys System, dependency *Dependency) {
 	dependency.Version = versionNumber.FindString(line)
 }
 
+// suggestFix fills in what the user can do about a Broken program. The
+// variable that chose it comes first, because it may name the wrong file.
+func suggestFix(dependency *Dependency) {
+	switch {
+	case dependency.Override != "":
+		dependency.Fix = fmt.Sprintf("Fix %s so that it names a working program, or unset it to use the one on PATH.", dependency.Override)
+	case dependency.Formula != "":
+		dependency.Fix = "Reinstall it with the tool that installed it; if that was Homebrew, run:"
+		dependency.FixCommand = "brew reinstall " + dependency.Formula
+	default:
+		dependency.Fix = "Reinstall it, or remove it from PATH."
+	}
+}
+
 func firstLine(text string) string {
 	for line := range strings.Lines(text) {
 		if trimmed := strings.TrimSpace(line); trimmed != "" {

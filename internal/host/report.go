@@ -46,6 +46,12 @@ type Dependency struct {
 	// Problem is the reason for a Missing or Broken state, or a note that a
 	// Found program is not on PATH. It is empty otherwise.
 	Problem string
+	// Fix is what the user can do about a Broken program, such as
+	// reinstalling it or unsetting the variable that chose it; empty for
+	// the other states.
+	Fix string
+	// FixCommand, when set, is the command that Fix suggests.
+	FixCommand string
 	// Formula is the Homebrew formula that provides the program, empty
 	// when installing cannot help, for example when an environment
 	// variable names a file that does not exist.
@@ -61,6 +67,10 @@ type Notice struct {
 	Message string
 	Reason  string
 	Action  string
+	// Command, when set, is a command or line that Action tells the user
+	// to run or copy. It is kept apart so that a screen can show it whole
+	// on a line of its own.
+	Command string
 }
 
 // Report is the result of Check.
@@ -119,6 +129,18 @@ func (r Report) CanInstall() bool {
 		}
 	}
 	return false
+}
+
+// Broken returns the required dependencies that were found but do not
+// work.
+func (r Report) Broken() []Dependency {
+	var broken []Dependency
+	for _, dependency := range r.Dependencies {
+		if dependency.Required && dependency.State == Broken {
+			broken = append(broken, dependency)
+		}
+	}
+	return broken
 }
 
 // Dependency returns the dependency with the given program name.
