@@ -1,7 +1,6 @@
 package lima
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -49,6 +48,12 @@ const stderrKeep = 400
 // is killed.
 const interruptGrace = 10 * time.Second
 
+// pipeGrace is how long output is still read after limactl has exited or
+// been killed. A process limactl started (an ssh helper, a guest command)
+// may keep the pipes open; past this, Wait closes them so that a time
+// limit always ends the call.
+const pipeGrace = 2 * time.Second
+
 // run executes limactl with c's arguments. The context cancels it with
 // SIGINT first, so limactl can remove what it was making.
 func (cl *Client) run(ctx context.Context, c call) (result, error) {
@@ -64,25 +69,15 @@ func (cl *Client) run(ctx context.Context, c call) (result, error) {
 	cmd.Env = append(os.Environ(), cl.Env...)
 	cmd.Dir = c.dir
 	cmd.Stdin = c.stdin // nil reads from the null device
+	cmd.WaitDelay = pipeGrace
 	if !c.query {
 		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
 		cmd.WaitDelay = interruptGrace
 	}
 
-	stdoutPipe, err := cmd.StdoutPipe()
-	if err != nil {
-		return result{}, err
-	}
-	stderrPipe, err := cmd.StderrPipe()
-	if err != nil {
-		return result{}, err
-	}
-	if err := cmd.Start(); err != nil {
-		return result{}, &Error{Op: c.op, Instance: c.instance, Args: c.args, ExitCode: -1, Message: err.Error(), Err: err}
-	}
-
-	var res result
-	var mu sync.Mutex // serialises onLine between the two readers
+	// Writers rather than pipes of our own: exec copies into them, and Wait
+	// stops waiting for that copy after WaitDelay.
+	var mu sync.Mutex // serialises onLine between the two streams
 	emit := func(l Line) {
 		if c.onLine == nil {
 			return
@@ -91,50 +86,97 @@ func (cl *Client) run(ctx context.Context, c call) (result, error) {
 		defer mu.Unlock()
 		c.onLine(l)
 	}
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		res.stdout = readStdout(stdoutPipe, c.onLine != nil, emit)
-	}()
-	go func() {
-		defer wg.Done()
-		res.stderr = readLines(stderrPipe, func(s string) { emit(Line{Text: s, Stderr: true}) })
-	}()
-	wg.Wait()
+	stdout := &lineWriter{keepAll: true}
+	stderr := &lineWriter{keep: stderrKeep}
+	if c.onLine != nil {
+		stdout.fn = func(s string) { emit(Line{Text: s}) }
+	}
+	stderr.fn = func(s string) { emit(Line{Text: s, Stderr: true}) }
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+
+	if err := cmd.Start(); err != nil {
+		return result{}, &Error{Op: c.op, Instance: c.instance, Args: c.args, ExitCode: -1, Message: err.Error(), Err: err}
+	}
 	waitErr := cmd.Wait()
+	stdout.flush()
+	stderr.flush()
+	res := result{stdout: stdout.all(), stderr: stderr.kept()}
 	return res, classify(ctx, c, res, waitErr)
 }
 
-// readStdout collects stdout whole, and also emits it line by line when
-// streaming, since list output is decoded as one document.
-func readStdout(r io.Reader, stream bool, emit func(Line)) []byte {
-	if !stream {
-		b, _ := io.ReadAll(r)
-		return b
-	}
-	var buf bytes.Buffer
-	readLines(io.TeeReader(r, &buf), func(s string) { emit(Line{Text: s}) })
-	return buf.Bytes()
+// lineWriter splits what is written to it into lines, calls fn for each,
+// and keeps either everything (keepAll) or the last keep lines.
+type lineWriter struct {
+	fn      func(string)
+	keepAll bool
+	keep    int
+
+	mu      sync.Mutex
+	partial []byte
+	whole   bytes.Buffer
+	lines   []string
 }
 
-// readLines calls fn for each line and returns the last stderrKeep lines.
-func readLines(r io.Reader, fn func(string)) []string {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	var kept []string
-	for sc.Scan() {
-		line := string(bytes.TrimRight(sc.Bytes(), "\r"))
-		fn(line)
-		kept = append(kept, line)
-		if len(kept) > stderrKeep {
-			kept = kept[len(kept)-stderrKeep:]
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.keepAll {
+		w.whole.Write(p)
+	}
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		w.line(w.partial[:i])
+		w.partial = w.partial[i+1:]
+	}
+	// Bound a line that never ends, such as a progress bar without
+	// newlines, so that memory stays flat.
+	if len(w.partial) > maxLineBytes {
+		w.line(w.partial)
+		w.partial = nil
+	}
+	return len(p), nil
+}
+
+// maxLineBytes is the longest line kept whole; longer ones are split.
+const maxLineBytes = 1 << 20
+
+func (w *lineWriter) line(b []byte) {
+	text := string(bytes.TrimRight(b, "\r"))
+	if w.fn != nil {
+		w.fn(text)
+	}
+	if w.keep > 0 {
+		w.lines = append(w.lines, text)
+		if len(w.lines) > w.keep {
+			w.lines = w.lines[len(w.lines)-w.keep:]
 		}
 	}
-	// A line longer than the scanner's buffer ends the scan; drain the rest
-	// so limactl never blocks on a full pipe.
-	_, _ = io.Copy(io.Discard, r)
-	return kept
+}
+
+// flush emits a last line that had no newline.
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.partial) > 0 {
+		w.line(w.partial)
+		w.partial = nil
+	}
+}
+
+func (w *lineWriter) all() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.whole.Bytes()
+}
+
+func (w *lineWriter) kept() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lines
 }
 
 // classify turns the outcome of a finished call into nil or an *Error.

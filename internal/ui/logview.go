@@ -66,7 +66,7 @@ func (a *App) applyOpOutput(msg opOutputMsg) tea.Cmd {
 	}
 	// A view scrolled up stays on the lines the user is reading.
 	if v.scroll > 0 {
-		v.scroll = min(v.scroll+len(msg.lines), max(0, len(v.lines)-1))
+		v.scroll = min(v.scroll+len(msg.lines), v.maxScroll(a))
 	}
 	v.total = msg.total
 	if !msg.done {
@@ -86,13 +86,13 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch msg.String() {
 	case "up", "k":
-		v.scroll = min(v.scroll+1, max(0, len(v.lines)-1))
+		v.scroll = min(v.scroll+1, v.maxScroll(a))
 		return nil
 	case "down", "j":
 		v.scroll = max(0, v.scroll-1)
 		return nil
 	case "pgup":
-		v.scroll = min(v.scroll+a.logHeight(), max(0, len(v.lines)-1))
+		v.scroll = min(v.scroll+a.logHeight(), v.maxScroll(a))
 		return nil
 	case "pgdown", "end":
 		v.scroll = 0
@@ -115,6 +115,12 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	return nil
+}
+
+// maxScroll is how far the view can scroll up: until the first line is at
+// the top, and not at all while every line fits.
+func (v *logView) maxScroll(a *App) int {
+	return max(0, len(v.lines)-a.logHeight())
 }
 
 // logHeight is the number of output lines the view has room for with a

@@ -113,3 +113,19 @@ func TestLogViewQuitCancels(t *testing.T) {
 		t.Errorf("after the operation ended the app did not quit: %T", last)
 	}
 }
+
+func TestLogViewNoScrollWhenAllFits(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 80, 20)
+	runToEnd(t, a, func(_ context.Context, emit func(lima.Line)) error {
+		emit(lima.Line{Text: "first"})
+		emit(lima.Line{Text: "aisand: opencode is ready"})
+		return nil
+	})
+	press(a, "up", "up", "up")
+	if a.logView.scroll != 0 {
+		t.Errorf("scroll = %d with every line on screen", a.logView.scroll)
+	}
+	if !strings.Contains(screen(a), "aisand: opencode is ready") {
+		t.Errorf("the last line is hidden:\n%s", screen(a))
+	}
+}
