@@ -18,6 +18,7 @@ var (
 	ErrFolderMissing      = errors.New("host folder does not exist")
 	ErrFolderNotDir       = errors.New("host path is not a folder")
 	ErrFolderInaccessible = errors.New("host folder cannot be read")
+	ErrFolderReadOnly     = errors.New("host folder is not writable")
 	ErrFolderSystem       = errors.New("host folder is a system path")
 	ErrFolderHome         = errors.New("host folder is or contains the home folder")
 	ErrFolderOverlap      = errors.New("host folder overlaps another mount")
@@ -52,10 +53,22 @@ type FileSystem interface {
 	EvalSymlinks(path string) (string, error)
 }
 
+// AccessChecker is implemented by a FileSystem that can tell whether the
+// user running aisand may use a folder. A FileSystem without it skips the
+// access checks.
+type AccessChecker interface {
+	// CanRead reports an error unless the user may list and enter path.
+	CanRead(path string) error
+	// CanWrite reports an error unless the user may create files in path.
+	CanWrite(path string) error
+}
+
 type osFileSystem struct{}
 
 func (osFileSystem) Stat(path string) (fs.FileInfo, error)    { return os.Stat(path) }
 func (osFileSystem) EvalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }
+func (osFileSystem) CanRead(path string) error                { return canRead(path) }
+func (osFileSystem) CanWrite(path string) error               { return canWrite(path) }
 
 // OSFileSystem reads the real host file system.
 var OSFileSystem FileSystem = osFileSystem{}
@@ -96,8 +109,8 @@ func (c FolderChecker) Check(input string, existing []Mount) (string, error) {
 	}
 	if isSystemMountPoint(path) {
 		return "", folderErr(input, ErrFolderSystem, nil,
-			"host folder %q is a system path that Lima refuses to mount (%s): pick a folder below it",
-			input, strings.Join(SystemMountPoints, ", "))
+			"host folder %q is a system path that Lima refuses to mount (%s): %s",
+			input, strings.Join(SystemMountPoints, ", "), systemPathAdvice(path))
 	}
 	resolved, err := existingFolder(fsys, input, path)
 	if err != nil {
@@ -105,10 +118,18 @@ func (c FolderChecker) Check(input string, existing []Mount) (string, error) {
 	}
 	if isSystemMountPoint(resolved) {
 		return "", folderErr(input, ErrFolderSystem, nil,
-			"host folder %q resolves to %q, a system path that Lima refuses to mount: pick a folder below it",
-			input, resolved)
+			"host folder %q resolves to %q, a system path that Lima refuses to mount: %s",
+			input, resolved, systemPathAdvice(resolved))
+	}
+	if system := guestSystemFolder(resolved); system != "" && !strings.HasPrefix(resolved, home+"/") {
+		return "", folderErr(input, ErrFolderSystem, nil,
+			"host folder %q is inside %s: it would be mounted at %q in the guest too, over the guest's own files there: %s",
+			input, system, resolved, systemPathAdvice(system))
 	}
 	if err := checkMountableCharacters(input, resolved); err != nil {
+		return "", err
+	}
+	if err := checkAccess(fsys, input, resolved); err != nil {
 		return "", err
 	}
 	if c.GuestHome != "" && resolved == filepath.Clean(c.GuestHome) {
@@ -181,8 +202,61 @@ func existingFolder(fsys FileSystem, input, path string) (string, error) {
 	return filepath.Clean(resolved), nil
 }
 
+// checkAccess rejects a folder that the user cannot list, enter or write
+// to. Both the New VM wizard and the Mount screen mount folders
+// read-write, and a writable mount of a folder the user cannot write is
+// of no use to the VM.
+func checkAccess(fsys FileSystem, input, path string) error {
+	access, ok := fsys.(AccessChecker)
+	if !ok {
+		return nil
+	}
+	if err := access.CanRead(path); err != nil {
+		return folderErr(input, ErrFolderInaccessible, err,
+			"host folder %q cannot be opened by your user (%v): pick a folder you own, or change its permissions", input, err)
+	}
+	if err := access.CanWrite(path); err != nil {
+		return folderErr(input, ErrFolderReadOnly, err,
+			"host folder %q is not writable by your user (%v), so a read-write mount of it is of no use: pick a folder you can write to", input, err)
+	}
+	return nil
+}
+
 func isSystemMountPoint(path string) bool {
 	return slices.Contains(SystemMountPoints, path)
+}
+
+// GuestSystemFolders hold the guest's own programs, settings and state.
+// A host folder is mounted at its own path in the guest, so a folder
+// inside one of these would hide the guest's files at that path.
+var GuestSystemFolders = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr", "/var"}
+
+// guestSystemFolder returns the folder of GuestSystemFolders that path is
+// or lies inside, or "" when there is none. Folders such as /home, /tmp,
+// /opt, /mnt, /media and /srv are not in the list: the guest keeps nothing
+// of its own below them that a mount would hide.
+func guestSystemFolder(path string) string {
+	for _, system := range GuestSystemFolders {
+		if path == system || strings.HasPrefix(path, system+"/") {
+			return system
+		}
+	}
+	return ""
+}
+
+// HidesGuestSystem reports whether a mount of the resolved host folder
+// path would hide guest system files, so that completion can leave out
+// folders the check refuses along with everything inside them.
+func HidesGuestSystem(path string) bool {
+	return guestSystemFolder(filepath.Clean(path)) != ""
+}
+
+// systemPathAdvice says where to look instead of the system path.
+func systemPathAdvice(path string) string {
+	if guestSystemFolder(path) != "" || path == "/" {
+		return "pick a folder in your home folder, /tmp, /opt, /mnt or /srv"
+	}
+	return "pick a folder below it"
 }
 
 // checkHome rejects the home folder itself and any folder that contains

@@ -475,3 +475,77 @@ func TestCheckFolderFakeFSResolvesThroughLink(t *testing.T) {
 		t.Errorf("Check(~/p) = %q, want /Volumes/data/p", got)
 	}
 }
+
+// accessFS is a fakeFS that also answers the access checks.
+type accessFS struct {
+	fakeFS
+	noRead  map[string]bool
+	noWrite map[string]bool
+}
+
+func (f accessFS) CanRead(path string) error {
+	if f.noRead[path] {
+		return fs.ErrPermission
+	}
+	return nil
+}
+
+func (f accessFS) CanWrite(path string) error {
+	if f.noWrite[path] {
+		return fs.ErrPermission
+	}
+	return nil
+}
+
+func TestCheckFolderRejectsWithoutAccess(t *testing.T) {
+	fsys := accessFS{
+		fakeFS: fakeFS{dirs: map[string]bool{
+			"/Users/alice": true, "/etc/ssh": true, "/srv/private": true, "/srv/open": true,
+		}},
+		noRead:  map[string]bool{"/srv/private": true},
+		noWrite: map[string]bool{"/etc/ssh": true, "/srv/private": true},
+	}
+	checker := FolderChecker{Home: "/Users/alice", FS: fsys}
+
+	_, err := checker.Check("/etc/ssh", nil)
+	wantFolderError(t, "/etc/ssh", err, ErrFolderReadOnly)
+	if err != nil && !strings.Contains(err.Error(), "not writable by your user") {
+		t.Errorf("message = %q, want it to say the folder is not writable", err)
+	}
+	_, err = checker.Check("/srv/private", nil)
+	wantFolderError(t, "/srv/private", err, ErrFolderInaccessible)
+	if err != nil && !strings.Contains(err.Error(), "cannot be opened by your user") {
+		t.Errorf("message = %q, want it to say the folder cannot be opened", err)
+	}
+	if got, err := checker.Check("/srv/open", nil); err != nil || got != "/srv/open" {
+		t.Errorf("Check(/srv/open) = %q, %v", got, err)
+	}
+}
+
+func TestCheckFolderRealAccess(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("access(2) grants root every folder on a writable file system")
+	}
+	f := newFolderFixture(t)
+	readOnly := f.mkdir(t, filepath.Join(f.root, "read-only"))
+	closed := f.mkdir(t, filepath.Join(f.root, "closed"))
+	open := f.mkdir(t, filepath.Join(f.root, "open"))
+	if err := os.Chmod(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(closed, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.Chmod(readOnly, 0o755)
+		os.Chmod(closed, 0o755)
+	})
+
+	_, err := CheckFolder(readOnly, f.home, nil)
+	wantFolderError(t, readOnly, err, ErrFolderReadOnly)
+	_, err = CheckFolder(closed, f.home, nil)
+	wantFolderError(t, closed, err, ErrFolderInaccessible)
+	if got, err := CheckFolder(open, f.home, nil); err != nil || got != open {
+		t.Errorf("CheckFolder(%q) = %q, %v", open, got, err)
+	}
+}
