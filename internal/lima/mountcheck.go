@@ -121,16 +121,16 @@ func (c FolderChecker) Check(input string, existing []Mount) (string, error) {
 			"host folder %q resolves to %q, a system path that Lima refuses to mount: %s",
 			input, resolved, systemPathAdvice(resolved))
 	}
-	if system := guestSystemFolder(resolved); system != "" && !strings.HasPrefix(resolved, home+"/") {
-		return "", folderErr(input, ErrFolderSystem, nil,
-			"host folder %q is inside %s: it would be mounted at %q in the guest too, over the guest's own files there: %s",
-			input, system, resolved, systemPathAdvice(system))
-	}
 	if err := checkMountableCharacters(input, resolved); err != nil {
 		return "", err
 	}
 	if err := checkAccess(fsys, input, resolved); err != nil {
 		return "", err
+	}
+	if system := guestSystemFolder(resolved); system != "" && !(home != "" && strings.HasPrefix(resolved, home+"/")) {
+		return "", folderErr(input, ErrFolderSystem, nil,
+			"host folder %q is inside %s: it would be mounted at %q in the guest too, over the guest's own files there: %s",
+			input, system, resolved, systemPathAdvice(system))
 	}
 	if c.GuestHome != "" && resolved == filepath.Clean(c.GuestHome) {
 		return "", folderErr(input, ErrFolderSystem, nil,
@@ -251,7 +251,7 @@ func HidesGuestSystem(path string) bool {
 	return guestSystemFolder(filepath.Clean(path)) != ""
 }
 
-// systemPathAdvice says where to look instead of the system path.
+// systemPathAdvice is the advice that ends a refusal of path.
 func systemPathAdvice(path string) string {
 	if guestSystemFolder(path) != "" || path == "/" {
 		return "pick a folder in your home folder, /tmp, /opt, /mnt or /srv"
@@ -400,11 +400,27 @@ func checkMountableCharacters(input, path string) error {
 	for _, r := range path {
 		if reason := unmountableReason(r); reason != "" {
 			return folderErr(input, ErrFolderCharacter, nil,
-				"host folder %q contains %q, which Lima 2.2.0 cannot mount because %s: rename the folder or pick another",
-				input, string(r), reason)
+				"host folder %q contains %s, which Lima 2.2.0 cannot mount because %s: rename the folder or pick another",
+				input, characterName(r), reason)
 		}
 	}
 	return nil
+}
+
+// characterName names r for a message: a quoted character can be hard to
+// read when it is itself a quote, a backslash or a space.
+func characterName(r rune) string {
+	names := map[rune]string{
+		'"': "a double quote", '\'': "a single quote", '`': "a backquote",
+		'\\': "a backslash", ' ': "a space", '\t': "a tab",
+	}
+	if name, ok := names[r]; ok {
+		return fmt.Sprintf("%s (%c)", name, r)
+	}
+	if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+		return fmt.Sprintf("the character %U", r)
+	}
+	return fmt.Sprintf("the character %c", r)
 }
 
 // unmountableReason returns why r cannot appear in a mounted path, or ""

@@ -549,3 +549,96 @@ func TestCheckFolderRealAccess(t *testing.T) {
 		t.Errorf("CheckFolder(%q) = %q, %v", open, got, err)
 	}
 }
+
+func TestCheckFolderRefusesInsideGuestSystemFolders(t *testing.T) {
+	refused := map[string]string{
+		"/etc/ssl":             "/etc",
+		"/usr/local/src":       "/usr",
+		"/var/lib/data":        "/var",
+		"/run/user/1000/stuff": "/run",
+		"/lib64/extra":         "/lib64",
+		"/boot/efi":            "/boot",
+	}
+	dirs := map[string]bool{"/Users/alice": true}
+	for path := range refused {
+		dirs[path] = true
+	}
+	checker := FolderChecker{Home: "/Users/alice", FS: fakeFS{dirs: dirs}}
+	for path, system := range refused {
+		_, err := checker.Check(path, nil)
+		wantFolderError(t, path, err, ErrFolderSystem)
+		if err == nil {
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "inside "+system) || !strings.Contains(msg, "guest's own files") {
+			t.Errorf("Check(%q) = %q, want it to name %s and the hidden guest files", path, msg, system)
+		}
+		if strings.Contains(msg, "below it") {
+			t.Errorf("Check(%q) = %q advises a folder below a refused one", path, msg)
+		}
+	}
+}
+
+func TestCheckFolderAcceptsInsideOtherTopFolders(t *testing.T) {
+	allowed := []string{"/home/bob/src", "/tmp/build", "/opt/tools", "/mnt/usb", "/media/disk", "/srv/data", "/data/x", "/var/home/alice/src"}
+	dirs := map[string]bool{"/var/home/alice": true}
+	for _, path := range allowed {
+		dirs[path] = true
+	}
+	// The home folder itself may lie inside a system folder, as on
+	// systems where /home links to /var/home.
+	checker := FolderChecker{Home: "/var/home/alice", FS: fakeFS{dirs: dirs}}
+	for _, path := range allowed {
+		if _, err := checker.Check(path, nil); err != nil {
+			t.Errorf("Check(%q) = %v, want nil", path, err)
+		}
+	}
+}
+
+func TestCheckFolderChecksResolvedSystemPath(t *testing.T) {
+	// On macOS /var links to /private/var, where temporary folders live.
+	fsys := fakeFS{
+		dirs: map[string]bool{"/Users/alice": true, "/var/folders/xy/T": true, "/private/var/folders/xy/T": true,
+			"/Users/alice/conf": true, "/etc/ssl": true},
+		links: map[string]string{"/var/folders/xy/T": "/private/var/folders/xy/T", "/Users/alice/conf": "/etc/ssl"},
+	}
+	checker := FolderChecker{Home: "/Users/alice", FS: fsys}
+	got, err := checker.Check("/var/folders/xy/T", nil)
+	if err != nil || got != "/private/var/folders/xy/T" {
+		t.Errorf("Check(/var/folders/xy/T) = %q, %v; want the resolved path accepted", got, err)
+	}
+	_, err = checker.Check("~/conf", nil)
+	wantFolderError(t, "~/conf", err, ErrFolderSystem)
+}
+
+func TestCheckFolderSystemPathAdvice(t *testing.T) {
+	f := newFolderFixture(t)
+	for input, below := range map[string]bool{"/etc": false, "/usr": false, "/var": false, "/opt": true, "/home": true} {
+		_, err := f.checker().Check(input, nil)
+		if err == nil {
+			t.Errorf("Check(%q) = nil error", input)
+			continue
+		}
+		if got := strings.Contains(err.Error(), "pick a folder below it"); got != below {
+			t.Errorf("Check(%q) = %q; advises a folder below it: %v, want %v", input, err, got, below)
+		}
+	}
+}
+
+func TestCheckFolderNamesQuoteReadably(t *testing.T) {
+	f := newFolderFixture(t)
+	dir := f.mkdir(t, filepath.Join(f.root, `say"hi`))
+	_, err := f.checker().Check(dir, nil)
+	if err == nil || !strings.Contains(err.Error(), `a double quote (")`) {
+		t.Errorf("Check(%q) = %v, want it to name the double quote", dir, err)
+	}
+}
+
+func TestHidesGuestSystem(t *testing.T) {
+	for path, want := range map[string]bool{"/etc": true, "/etc/ssl/": true, "/usr/lib": true, "/etc2": false, "/srv/etc": false, "/home/bob": false} {
+		if got := HidesGuestSystem(path); got != want {
+			t.Errorf("HidesGuestSystem(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
