@@ -29,25 +29,45 @@ func Plan(sys System, report Report) []Step {
 		return nil
 	}
 	var steps []Step
-	if brew, ok := report.Dependency("brew"); !ok || brew.State == Missing {
+	if InstallsHomebrew(report) {
 		if _, err := sys.LookPath("sudo"); err == nil {
 			steps = append(steps, sudoStep(sys))
 		}
 		steps = append(steps, homebrewStep(sys))
 	}
+	for _, formula := range Formulas(report) {
+		steps = append(steps, formulaStep(sys, formula))
+	}
+	return steps
+}
 
+// InstallsHomebrew reports whether the plan for report starts by
+// installing Homebrew itself, which downloads its installer from the
+// internet and asks for an administrator password.
+func InstallsHomebrew(report Report) bool {
+	if !report.CanInstall() {
+		return false
+	}
+	brew, ok := report.Dependency("brew")
+	return !ok || brew.State == Missing
+}
+
+// Formulas returns the Homebrew formulas that the plan for report installs,
+// once each, in the order of the dependencies.
+func Formulas(report Report) []string {
+	if !report.CanInstall() {
+		return nil
+	}
+	var formulas []string
 	seen := map[string]bool{}
 	for _, dependency := range report.Dependencies {
-		if !dependency.Required || dependency.State != Missing || dependency.Formula == "" {
-			continue
-		}
-		if seen[dependency.Formula] {
+		if !dependency.Required || dependency.State != Missing || dependency.Formula == "" || seen[dependency.Formula] {
 			continue
 		}
 		seen[dependency.Formula] = true
-		steps = append(steps, formulaStep(sys, dependency.Formula))
+		formulas = append(formulas, dependency.Formula)
 	}
-	return steps
+	return formulas
 }
 
 // sudoStep caches the user's sudo credentials, because Homebrew's installer

@@ -63,6 +63,17 @@ type setupPage struct {
 	// fromMenu means the main screen was open before, so esc goes back.
 	fromMenu bool
 	cursor   int
+	// scroll is the first line of the findings shown when they do not fit.
+	scroll int
+	// installing is set from the install's start until its end, so that
+	// a second enter does not start another install.
+	installing bool
+	// installEnded is set when an install ended without error and the
+	// check after it has not returned yet.
+	installEnded bool
+	// stillMissing says what an install that ended without error did not
+	// provide, until the next install or a ready check.
+	stillMissing string
 }
 
 // setupCheckedMsg carries a finished host check.
@@ -78,9 +89,13 @@ var (
 	setupMoveKeys = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
 )
 
+// setupScrollStep is how many lines pgup and pgdown move the findings.
+const setupScrollStep = 5
+
 // openSetupAtStart opens Host Setup when aisand starts without limactl.
-// With limactl, it shows the shell profile line when the start-up check put
-// Homebrew's folder on PATH.
+// With limactl, the main screen opens and its first notice tells what the
+// start-up check found that does not stop aisand: the shell profile line
+// when the check put Homebrew's folder on PATH, and the warnings.
 func (a *App) openSetupAtStart() {
 	setup := a.cfg.Host
 	if setup == nil || a.cfg.Problem != nil {
@@ -92,11 +107,45 @@ func (a *App) openSetupAtStart() {
 		a.page = p
 		return
 	}
-	if setup.Activation != nil && setup.Activation.Profile != nil {
-		profile := setup.Activation.Profile
-		a.notice = infoNotice("Homebrew was not on PATH; aisand added it for this run. For new shells, add to " +
-			profile.File + ": " + profile.Line)
+	logStartFindings(a, setup)
+	if text := startFindings(setup); text != "" && a.notice.text == "" {
+		a.notice = infoNotice(text)
 	}
+}
+
+// logStartFindings logs the warnings of the start-up check and the shell
+// profile line, because the main screen shows them only until a key.
+func logStartFindings(a *App, setup *HostSetup) {
+	if activation := setup.Activation; activation != nil && activation.Profile != nil {
+		a.cfg.Log.Warn("Homebrew was not on PATH; add the line to the shell profile",
+			"file", activation.Profile.File, "line", activation.Profile.Line)
+	}
+	if setup.Report == nil {
+		return
+	}
+	for _, warning := range setup.Report.Warnings {
+		a.cfg.Log.Warn("host check warning", "message", warning.Message, "action", warning.Action, "command", warning.Command)
+	}
+}
+
+// startFindings is the main screen's first notice for the start-up check,
+// or empty when it found nothing to tell.
+func startFindings(setup *HostSetup) string {
+	var parts []string
+	if activation := setup.Activation; activation != nil && activation.Profile != nil {
+		profile := activation.Profile
+		parts = append(parts, "Homebrew was not on PATH; aisand added it for this run. For new shells, add to "+
+			profile.File+": "+profile.Line)
+	}
+	if setup.Report != nil {
+		for _, warning := range setup.Report.Warnings {
+			parts = append(parts, "Warning: "+warning.Message+".")
+		}
+		if len(setup.Report.Warnings) > 0 {
+			parts = append(parts, "g → Host setup shows what to do.")
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // initSetup starts the first check of a Host Setup screen opened at start
@@ -146,6 +195,10 @@ func (p *setupPage) key(a *App, msg tea.KeyPressMsg) (page, tea.Cmd) {
 	a.notice = notice{}
 	items := p.items(a)
 	switch {
+	case key.Matches(msg, a.keys.PageUp):
+		p.scrollBy(a, -setupScrollStep)
+	case key.Matches(msg, a.keys.PageDown):
+		p.scrollBy(a, setupScrollStep)
 	case key.Matches(msg, a.keys.Quit):
 		return p, tea.Quit
 	case key.Matches(msg, a.keys.Back):
@@ -162,6 +215,10 @@ func (p *setupPage) key(a *App, msg tea.KeyPressMsg) (page, tea.Cmd) {
 		}
 	case key.Matches(msg, a.keys.Enter):
 		item := items[min(p.cursor, len(items)-1)]
+		if item.action == setupInstall && p.installing {
+			// A second enter while the install starts is ignored.
+			return p, nil
+		}
 		if item.disabled != "" {
 			a.notice = errorNotice(item.label + ": " + item.disabled)
 			return p, nil
@@ -213,15 +270,17 @@ func (p *setupPage) items(a *App) []setupItem {
 		install.disabled = "checking the host"
 		next.disabled = "checking the host"
 		check.disabled = "checking the host"
+	case p.installing:
+		install.disabled = "the install is running"
 	case p.report.Ready():
 		install.disabled = "every required program is present"
 		if p.client == nil && a.cfg.Limactl == nil {
-			next.disabled = "aisand cannot use limactl, see above"
+			next.disabled = "see the message above"
 		}
 	default:
 		next.disabled = "needs " + missingNames(*p.report)
 		if !p.report.CanInstall() {
-			install.disabled = "aisand cannot install what is missing, see above"
+			install.disabled = cannotInstallReason(*p.report)
 		}
 	}
 	// Opened from the global menu, the screen can always go back to the
@@ -240,6 +299,33 @@ func (p *setupPage) placeCursor(a *App) {
 			return
 		}
 	}
+}
+
+// cannotInstallReason says why Homebrew cannot help with what is missing.
+func cannotInstallReason(report host.Report) string {
+	if report.Blocker != nil {
+		return "see the problem above"
+	}
+	if broken := report.Broken(); len(broken) > 0 {
+		var names []string
+		for _, dependency := range broken {
+			names = append(names, dependency.Name)
+		}
+		return "nothing to install: " + strings.Join(names, ", ") + " is installed but not working, see above"
+	}
+	return "Homebrew cannot install it, see above"
+}
+
+// shownActivation is the Homebrew activation of this run, kept for the
+// whole run because later checks find brew on PATH and return none.
+func (p *setupPage) shownActivation(a *App) *host.Activation {
+	if p.activation != nil && p.activation.Profile != nil {
+		return p.activation
+	}
+	if setup := a.cfg.Host; setup != nil && setup.Activation != nil && setup.Activation.Profile != nil {
+		return setup.Activation
+	}
+	return nil
 }
 
 func missingNames(report host.Report) string {

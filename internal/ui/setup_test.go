@@ -205,7 +205,7 @@ func TestSetupFailedInstallOffersRetry(t *testing.T) {
 
 	press(a, "esc")
 	s := screen(a)
-	for _, want := range []string{"The install failed at: Install Lima with Homebrew", "Failed with exit status 1:", "Last output:",
+	for _, want := range []string{"The install failed at: Install Lima with Homebrew", "Failed with exit status 1. The command was:", "Last output:",
 		"Failed to download resource", "▶ Try the install again", "✗ limactl"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen after the failure lacks %q:\n%s", want, s)
@@ -246,7 +246,10 @@ printf '%s\n' 'mkdir -p "$HOME/.linuxbrew/bin" && cp "$SETUP_STORE/brew" "$HOME/
 		t.Fatalf("brew is not shown missing:\n%s", screen(a))
 	}
 
-	settle(t, a, press(a, "enter"))
+	if cmd := press(a, "enter"); cmd != nil || a.confirm == nil {
+		t.Fatalf("enter installs Homebrew without asking:\n%s", screen(a))
+	}
+	settle(t, a, press(a, "y"))
 	if !strings.Contains(screen(a), "✓ Done in") {
 		t.Fatalf("the install failed:\n%s", screen(a))
 	}
@@ -275,7 +278,7 @@ func TestSetupNothingInstallable(t *testing.T) {
 	a := newSetupApp(t, sys, &stubLimactl{})
 	s := oneLine(screen(a))
 	for _, want := range []string{"AISAND_LIMACTL=", "fix or unset AISAND_LIMACTL", "▶ Check again",
-		"Fix what is shown above, then check again", "(aisand cannot install what is missing, see above)"} {
+		"Fix what is shown above, then check again", "(Homebrew cannot install it, see above)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
@@ -305,7 +308,8 @@ func TestSetupSudoStepUsesTerminal(t *testing.T) {
 	sys := newFakeHost(t, "darwin")
 	writeHostScript(t, sys.bin, "sudo", "exit 0")
 	a := newSetupApp(t, sys, &stubLimactl{})
-	cmd := press(a, "enter")
+	press(a, "enter")
+	cmd := press(a, "y")
 	if cmd == nil {
 		t.Fatal("install returned no command")
 	}
@@ -316,7 +320,7 @@ func TestSetupSudoStepUsesTerminal(t *testing.T) {
 	refused := &host.StepError{Step: "Confirm administrator access for the Homebrew installer", Command: "sudo -v", ExitStatus: 1}
 	a.Update(setupTerminalDoneMsg{err: refused})
 	s := screen(a)
-	for _, want := range []string{"The install failed at: Confirm administrator access", "Failed with exit status 1: sudo -v", "▶ Try the install again"} {
+	for _, want := range []string{"The install failed at: Confirm administrator access", "Failed with exit status 1. The command was:", "      sudo -v", "▶ Try the install again"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen after a refused sudo lacks %q:\n%s", want, s)
 		}

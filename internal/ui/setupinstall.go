@@ -77,6 +77,13 @@ func (p *setupPage) applyCheck(a *App, msg setupCheckedMsg) {
 	if msg.activation != nil {
 		p.activation = msg.activation
 		a.cfg.Log.Info("added Homebrew's folder to PATH", "brew", msg.activation.Brew)
+		if profile := msg.activation.Profile; profile != nil {
+			a.cfg.Log.Warn("Homebrew was not on PATH; add the line to the shell profile", "file", profile.File, "line", profile.Line)
+		}
+		if a.cfg.Host != nil {
+			// Kept for the run: Host Setup opened later shows it again.
+			a.cfg.Host.Activation = msg.activation
+		}
 	}
 	p.client, p.connectErr = msg.client, msg.connectErr
 	if p.connectErr != nil {
@@ -85,17 +92,72 @@ func (p *setupPage) applyCheck(a *App, msg setupCheckedMsg) {
 	for _, dependency := range msg.report.Missing() {
 		a.cfg.Log.Info("host program missing", "program", dependency.Name, "state", dependency.State.String(), "problem", dependency.Problem)
 	}
+	p.stillMissing = ""
+	if p.installEnded && !msg.report.Ready() {
+		p.stillMissing = stillMissingText(msg.report)
+		a.cfg.Log.Warn("install ended but programs are still missing", "detail", p.stillMissing)
+	}
+	p.installEnded = false
 	p.placeCursor(a)
 }
 
-// install runs the plan for what the newest report lists as missing.
+// stillMissingText says plainly that an install which reported success
+// did not provide every required program, with each one's problem.
+func stillMissingText(report host.Report) string {
+	var details []string
+	for _, dependency := range report.Missing() {
+		details = append(details, dependency.Name+" ("+dependency.Problem+")")
+	}
+	verb := "is"
+	if len(details) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("The install finished, but %s %s still missing or not working: %s.",
+		missingNames(report), verb, strings.Join(details, "; "))
+}
+
+// install runs the plan for what the newest report lists as missing. A
+// plan that installs Homebrew itself asks first, because it runs an
+// installer from the internet that asks for the administrator password.
 func (p *setupPage) install(a *App) tea.Cmd {
 	steps := host.Plan(a.cfg.Host.System, *p.report)
 	if len(steps) == 0 {
 		a.notice = errorNotice("Nothing to install: check again")
 		return nil
 	}
+	if !host.InstallsHomebrew(*p.report) {
+		return p.startInstall(a, steps)
+	}
+	// While the question is open it takes every key, so a second enter
+	// cannot start another install.
+	a.confirm = &confirm{
+		lines: homebrewQuestion(a, host.Formulas(*p.report)),
+		yes:   func(a *App) tea.Cmd { return p.startInstall(a, steps) },
+	}
+	return nil
+}
+
+// homebrewQuestion asks before Homebrew is installed, saying what will
+// happen.
+func homebrewQuestion(a *App, formulas []string) []string {
+	var installs []string
+	for _, formula := range formulas {
+		installs = append(installs, "brew install "+formula)
+	}
+	width := max(20, min(a.width-6, 72))
+	text := "Homebrew is not installed. aisand will download Homebrew's official installer from the internet (" +
+		host.HomebrewInstallerURL + ") and run it. It asks for your administrator password. Then aisand runs " +
+		strings.Join(installs, " and ") + "."
+	lines := wrapAtSpaces("Install Homebrew?", width)
+	lines = append(lines, "")
+	lines = append(lines, wrapAtSpaces(text, width, installs...)...)
+	return append(lines, "", "Install Homebrew now?")
+}
+
+func (p *setupPage) startInstall(a *App, steps []host.Step) tea.Cmd {
 	p.failure = nil
+	p.stillMissing = ""
+	p.installing = true
 	return p.runSteps(a, steps)
 }
 
@@ -108,11 +170,13 @@ func (p *setupPage) runSteps(a *App, steps []host.Step) tea.Cmd {
 		return runTerminalStep(steps[0], steps[1:])
 	}
 	if len(steps) == 0 {
+		p.installing = false
 		return p.check(a)
 	}
 	cmd := a.runOperation(ops.Spec{Title: "Host setup: install what aisand needs", Run: installSteps(steps)})
 	if a.logView == nil {
 		// The operation did not start; runOperation set the notice.
+		p.installing = false
 		return cmd
 	}
 	// q quits at any time on this screen, so during the install it stops
@@ -127,7 +191,12 @@ func installSteps(steps []host.Step) ops.Func {
 			emit(lima.Line{Text: fmt.Sprintf("== Step %d of %d: %s", i+1, len(steps), step.Title)})
 			err := step.Run(ctx, func(line string) { emit(lima.Line{Text: line}) })
 			if err != nil {
-				emit(lima.Line{Text: "== " + stepOutcome(err), Stderr: true})
+				// The command goes on a line of its own, so that the log
+				// view cuts it last.
+				emit(lima.Line{Text: "== " + failureCause(err) + ". The command was:", Stderr: true})
+				if command := failedCommand(err); command != "" {
+					emit(lima.Line{Text: "   " + command, Stderr: true})
+				}
 				return err
 			}
 		}
@@ -151,7 +220,9 @@ func waitInstall(op *ops.Operation) tea.Cmd {
 }
 
 func (p *setupPage) applyInstall(a *App, msg setupInstallDoneMsg) tea.Cmd {
+	p.installing = false
 	p.failure = msg.err
+	p.installEnded = msg.err == nil
 	return p.check(a)
 }
 
@@ -187,6 +258,7 @@ func (p *setupPage) applyTerminalStep(a *App, msg setupTerminalDoneMsg) tea.Cmd 
 	if msg.err != nil {
 		a.cfg.Log.Warn("host setup step failed", "err", msg.err)
 		p.failure = msg.err
+		p.installing = false
 		return nil
 	}
 	return p.runSteps(a, msg.rest)
@@ -225,17 +297,24 @@ func (c *announcedCommand) Run() error {
 	return c.command.Run()
 }
 
-// stepOutcome describes how a failed step ended: the exit status, or why the
-// program did not exit by itself.
-func stepOutcome(err error) string {
+// failureCause describes how a failed step ended: the exit status, or why
+// the program did not exit by itself.
+func failureCause(err error) string {
 	var failure *host.StepError
 	if !errors.As(err, &failure) {
 		return "Failed: " + err.Error()
 	}
-	// The status comes first because the command may be too long to show
-	// whole.
 	if failure.ExitStatus >= 0 {
-		return fmt.Sprintf("Failed with exit status %d: %s", failure.ExitStatus, failure.Command)
+		return fmt.Sprintf("Failed with exit status %d", failure.ExitStatus)
 	}
-	return fmt.Sprintf("Failed (%v): %s", failure.Err, failure.Command)
+	return fmt.Sprintf("Failed (%v)", failure.Err)
+}
+
+// failedCommand is the command line of a failed step, or empty.
+func failedCommand(err error) string {
+	var failure *host.StepError
+	if !errors.As(err, &failure) {
+		return ""
+	}
+	return failure.Command
 }

@@ -19,17 +19,41 @@ const setupNameWidth = 21
 // screen shows; the log view has the rest.
 const setupFailureLines = 6
 
+var setupScrollKeys = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdown", "scroll"))
+
+// view draws the findings above and the summary, choices and keys below.
+// The part below always shows; the findings scroll when they do not fit.
 func (p *setupPage) view(a *App) string {
 	body := p.bodyLines(a)
-	foot := p.footLines(a)
-	room := max(1, a.height-len(foot))
-	if len(body) > room {
-		body = append(body[:room-1], a.styles.Muted.Render("… (a taller terminal shows the rest)"))
-	}
+	room := max(1, a.height-len(p.footLines(a, false)))
+	foot := p.footLines(a, len(body) > room)
+	body = p.visibleBody(a, body, room)
 	for len(body) < room {
 		body = append(body, "")
 	}
 	return strings.Join(append(body, foot...), "\n")
+}
+
+// visibleBody returns the room lines of body from the scroll position,
+// with a marker line where lines are hidden.
+func (p *setupPage) visibleBody(a *App, body []string, room int) []string {
+	if len(body) <= room {
+		return body
+	}
+	if room < 2 {
+		return body[:room]
+	}
+	top := min(max(0, p.scroll), len(body)-(room-1))
+	shown := body[top : top+room-1]
+	marker := fmt.Sprintf("lines %d–%d of %d · pgup/pgdown scroll", top+1, top+len(shown), len(body))
+	return append(shown, a.styles.Muted.Render(truncate(marker, a.width)))
+}
+
+// scrollBy moves the findings by delta lines, within what can be shown.
+func (p *setupPage) scrollBy(a *App, delta int) {
+	room := max(1, a.height-len(p.footLines(a, false)))
+	last := max(0, len(p.bodyLines(a))-(room-1))
+	p.scroll = min(max(0, p.scroll+delta), last)
 }
 
 func (p *setupPage) bodyLines(a *App) []string {
@@ -54,16 +78,34 @@ func (p *setupPage) bodyLines(a *App) []string {
 		lines = append(lines, "")
 		lines = append(lines, p.noticeLines(a, warning, a.styles.Warn)...)
 	}
-	if p.activation != nil && p.activation.Profile != nil {
+	if activation := p.shownActivation(a); activation != nil {
 		lines = append(lines, "")
-		lines = append(lines, p.activationLines(a)...)
+		lines = append(lines, p.activationLines(a, activation)...)
+	}
+	if p.stillMissing != "" {
+		lines = append(lines, "")
+		lines = append(lines, p.wrapped(a, a.styles.Danger, p.stillMissing, "")...)
 	}
 	if p.failure != nil {
 		lines = append(lines, "")
 		lines = append(lines, p.failureLines(a)...)
 	}
-	lines = append(lines, "", p.summary(a))
 	return lines
+}
+
+// wrapped wraps text at spaces under indent, in style.
+func (p *setupPage) wrapped(a *App, style lipgloss.Style, text, indent string, keep ...string) []string {
+	lines := wrapAtSpaces(text, a.width-len(indent), keep...)
+	for i, line := range lines {
+		lines[i] = indent + style.Render(line)
+	}
+	return lines
+}
+
+// commandLine draws a command to copy on its own line, whole even past the
+// edge of the screen.
+func (p *setupPage) commandLine(a *App, command string) string {
+	return "      " + a.styles.Key.Render(command)
 }
 
 func (p *setupPage) dependencyLines(a *App, dependency host.Dependency) []string {
@@ -94,52 +136,59 @@ func (p *setupPage) dependencyLines(a *App, dependency host.Dependency) []string
 		return lines
 	}
 	detail := dependency.Problem
+	install := ""
 	if dependency.State == host.Missing && dependency.Required && dependency.Formula != "" {
-		detail += "; Homebrew installs it (brew install " + dependency.Formula + ")"
+		install = "brew install " + dependency.Formula
+		detail += "; Homebrew installs it (" + install + ")"
 	}
 	style := a.styles.Muted
 	if dependency.State == host.Broken || dependency.Formula == "" && dependency.Required && dependency.State != host.Found {
 		style = a.styles.Danger
 	}
+	if dependency.State == host.Broken {
+		detail = "It is installed but does not work: " + detail
+	}
 	// Wrapped, not cut, because the end often names the fix.
-	for _, line := range strings.Split(style.Width(max(20, a.width-4)).Render(detail), "\n") {
-		lines = append(lines, "    "+line)
+	lines = append(lines, p.wrapped(a, style, detail, "    ", install)...)
+	if dependency.Fix != "" {
+		lines = append(lines, p.wrapped(a, a.styles.Muted, dependency.Fix, "    ")...)
+	}
+	if dependency.FixCommand != "" {
+		lines = append(lines, p.commandLine(a, dependency.FixCommand))
 	}
 	return lines
 }
 
-// noticeLines draws a finding with its reason and what to do, wrapped.
+// noticeLines draws a finding with its reason and what to do, wrapped, and
+// the command to run on its own line.
 func (p *setupPage) noticeLines(a *App, n host.Notice, style lipgloss.Style) []string {
-	wrap := a.styles.Muted.Width(max(20, a.width-4))
-	lines := []string{style.Render(truncate("! "+n.Message, a.width))}
+	lines := p.wrapped(a, style, "! "+n.Message, "")
 	for _, text := range []string{n.Reason, n.Action} {
-		if text == "" {
-			continue
+		if text != "" {
+			lines = append(lines, p.wrapped(a, a.styles.Muted, text, "  ")...)
 		}
-		for _, line := range strings.Split(wrap.Render(text), "\n") {
-			lines = append(lines, "  "+line)
-		}
+	}
+	if n.Command != "" {
+		lines = append(lines, p.commandLine(a, n.Command))
 	}
 	return lines
 }
 
-func (p *setupPage) activationLines(a *App) []string {
-	profile := p.activation.Profile
-	wrap := a.styles.Warn.Width(max(20, a.width))
+func (p *setupPage) activationLines(a *App, activation *host.Activation) []string {
+	profile := activation.Profile
 	text := fmt.Sprintf("Homebrew is installed in %s, which was not on PATH. aisand put it on PATH for this run. "+
-		"For new shells to find brew and limactl, add this line to %s:", filepath.Dir(p.activation.Brew), profile.File)
-	lines := strings.Split(wrap.Render(text), "\n")
-	// The line is drawn whole, even past the edge, because the user copies it.
-	return append(lines, "    "+a.styles.Key.Render(profile.Line))
+		"For new shells to find brew and limactl, add this line to %s:", filepath.Dir(activation.Brew), profile.File)
+	return append(p.wrapped(a, a.styles.Warn, text, ""), p.commandLine(a, profile.Line))
 }
 
 func (p *setupPage) failureLines(a *App) []string {
 	var failure *host.StepError
 	if !errors.As(p.failure, &failure) {
-		return []string{a.styles.Danger.Render(truncate("✗ The install failed: "+oneLine(p.failure.Error()), a.width))}
+		return p.wrapped(a, a.styles.Danger, "✗ The install failed: "+oneLine(p.failure.Error()), "")
 	}
-	lines := []string{a.styles.Danger.Render(truncate("✗ The install failed at: "+failure.Step, a.width))}
-	lines = append(lines, "  "+truncate(oneLine(stepOutcome(failure)), a.width-2))
+	lines := p.wrapped(a, a.styles.Danger, "✗ The install failed at: "+failure.Step, "")
+	lines = append(lines, p.wrapped(a, lipgloss.NewStyle(), failureCause(failure)+". The command was:", "  ")...)
+	lines = append(lines, p.commandLine(a, failure.Command))
 	last := failure.LastLines
 	if len(last) > setupFailureLines {
 		last = last[len(last)-setupFailureLines:]
@@ -147,30 +196,62 @@ func (p *setupPage) failureLines(a *App) []string {
 	if len(last) > 0 {
 		lines = append(lines, "  Last output:")
 		for _, line := range last {
-			lines = append(lines, "    "+a.styles.Stderr.Render(truncate(line, a.width-4)))
+			lines = append(lines, p.wrapped(a, a.styles.Stderr, line, "    ")...)
 		}
 	}
 	return lines
 }
 
-func (p *setupPage) summary(a *App) string {
+// summaryLines say what the user does next, wrapped.
+func (p *setupPage) summaryLines(a *App) []string {
 	r := p.report
 	switch {
+	case r == nil:
+		return nil
 	case p.checking:
-		return a.styles.Busy.Render(a.spinner.View()) + " Checking the host again…"
+		return []string{a.styles.Busy.Render(a.spinner.View()) + " Checking the host again…"}
 	case p.connectErr != nil:
-		return a.styles.Danger.Render(truncate("limactl is present but aisand cannot use it: "+oneLine(p.connectErr.Error()), a.width))
+		return p.wrapped(a, a.styles.Danger, "aisand cannot continue: "+oneLine(p.connectErr.Error()), "")
 	case r.Ready():
-		return a.styles.OK.Render("✓ Everything aisand needs is present.")
-	case r.CanInstall():
-		return truncate("Missing: "+missingNames(*r)+". Press enter on the first item to install it with Homebrew.", a.width)
+		return []string{a.styles.OK.Render("✓ Everything aisand needs is present.")}
 	}
-	return a.styles.Danger.Render(truncate("Missing: "+missingNames(*r)+". Fix what is shown above, then check again.", a.width))
+	text := needsText(*r)
+	if r.CanInstall() {
+		return p.wrapped(a, lipgloss.NewStyle(), text+" Press enter on the first item to install it with Homebrew.", "")
+	}
+	return p.wrapped(a, a.styles.Danger, text+" Fix what is shown above, then check again.", "")
 }
 
-func (p *setupPage) footLines(a *App) []string {
-	items := p.items(a)
+// needsText names the required programs that are missing and those that
+// do not work.
+func needsText(r host.Report) string {
+	var missing, broken []string
+	for _, dependency := range r.Missing() {
+		if dependency.State == host.Broken {
+			broken = append(broken, dependency.Name)
+		} else {
+			missing = append(missing, dependency.Name)
+		}
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "Missing: "+strings.Join(missing, ", ")+".")
+	}
+	if len(broken) > 0 {
+		parts = append(parts, "Not working: "+strings.Join(broken, ", ")+".")
+	}
+	return strings.Join(parts, " ")
+}
+
+// footLines are the summary, the choices, the notice and the keys, with
+// the scroll keys when the findings above do not fit.
+func (p *setupPage) footLines(a *App, scrollable bool) []string {
 	lines := []string{""}
+	if summary := p.summaryLines(a); len(summary) > 0 {
+		lines = append(lines, summary...)
+		lines = append(lines, "")
+	}
+	items := p.items(a)
 	for i, item := range items {
 		cursor := "  "
 		if i == p.cursor {
@@ -187,6 +268,9 @@ func (p *setupPage) footLines(a *App) []string {
 	}
 	bindings := []key.Binding{setupMoveKeys, a.keys.Enter, setupCheckKey}
 	bindings[1].SetHelp("enter", "choose")
+	if scrollable {
+		bindings = append(bindings, setupScrollKeys)
+	}
 	if p.fromMenu {
 		bindings = append(bindings, a.keys.Back)
 	}
