@@ -122,7 +122,7 @@ func TestCreateFailedRetryAndDelete(t *testing.T) {
 	// vm1: retry the start.
 	fillWizard(s, "vm1")
 	s.keys("Enter")
-	s.waitFor("Creating vm1 failed", "failed to download", "was made and is Stopped", "Retry the start", "Delete the VM")
+	s.waitFor("Creating vm1 failed", "failed to download", "was made and is Stopped", "Try starting it", "Delete the VM")
 	s.keys("Enter")
 	s.waitFor("Start vm1", "✓ Done in")
 	s.keys("Escape")

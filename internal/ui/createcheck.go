@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,6 +49,10 @@ func nameWarning(name string, existing []lima.Instance) string {
 	return fmt.Sprintf("the guest host name %s is already used by the VM %q", lima.GuestHostname(name), other.Name)
 }
 
+// errTooLarge marks a number too large for an int, which strconv rejects
+// with ErrRange.
+var errTooLarge = errors.New("too large")
+
 // parseWholeNumber reads a field that takes a whole number.
 func parseWholeNumber(field, text string) (int, error) {
 	text = strings.TrimSpace(text)
@@ -55,20 +60,37 @@ func parseWholeNumber(field, text string) (int, error) {
 		return 0, fmt.Errorf("%s is empty: enter a whole number", field)
 	}
 	n, err := strconv.Atoi(text)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%s %q is %w", field, text, errTooLarge)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("%s %q is not a whole number", field, text)
 	}
 	return n, nil
 }
 
+// outOfRange returns the error of a number outside its bounds. The range
+// sentence is the same whether the number is merely out of bounds or too
+// large to read, so both tell the user what to enter.
+func outOfRange(err error, field, text, bounds string) error {
+	if errors.Is(err, errTooLarge) {
+		return fmt.Errorf("%s %q is too large: enter a number %s", field, strings.TrimSpace(text), bounds)
+	}
+	return fmt.Errorf("%s must be %s", field, bounds)
+}
+
 // parseCPUs reads the CPU count: 1 to the host's cores.
 func parseCPUs(text string, hostCPUs int) (int, error) {
+	bounds := fmt.Sprintf("from 1 to %d, the number of this host's cores", hostCPUs)
 	n, err := parseWholeNumber("CPUs", text)
+	if errors.Is(err, errTooLarge) {
+		return 0, outOfRange(err, "CPUs", text, bounds)
+	}
 	if err != nil {
 		return 0, err
 	}
 	if n < 1 || n > hostCPUs {
-		return 0, fmt.Errorf("CPUs must be from 1 to %d, the number of this host's cores", hostCPUs)
+		return 0, outOfRange(nil, "CPUs", text, bounds)
 	}
 	return n, nil
 }
@@ -76,15 +98,22 @@ func parseCPUs(text string, hostCPUs int) (int, error) {
 // parseMemory reads the memory size in GiB: at least 1, and at most the
 // host's memory when it is known (hostGiB > 0).
 func parseMemory(text string, hostGiB int) (int, error) {
+	bounds := fmt.Sprintf("at least %d GiB", minMemoryGiB)
+	if hostGiB > 0 {
+		bounds = fmt.Sprintf("from %d to %d GiB, the memory of this host", minMemoryGiB, hostGiB)
+	}
 	n, err := parseWholeNumber("memory", text)
+	if errors.Is(err, errTooLarge) {
+		if hostGiB > 0 {
+			return 0, outOfRange(err, "memory", text, bounds)
+		}
+		return 0, fmt.Errorf("memory %q is too large", strings.TrimSpace(text))
+	}
 	if err != nil {
 		return 0, err
 	}
-	if hostGiB > 0 && (n < minMemoryGiB || n > hostGiB) {
-		return 0, fmt.Errorf("memory must be from %d to %d GiB, the memory of this host", minMemoryGiB, hostGiB)
-	}
-	if n < minMemoryGiB {
-		return 0, fmt.Errorf("memory must be at least %d GiB", minMemoryGiB)
+	if n < minMemoryGiB || (hostGiB > 0 && n > hostGiB) {
+		return 0, outOfRange(nil, "memory", text, bounds)
 	}
 	return n, nil
 }
@@ -92,11 +121,17 @@ func parseMemory(text string, hostGiB int) (int, error) {
 // parseDisk reads the disk size in GiB.
 func parseDisk(text string) (int, error) {
 	n, err := parseWholeNumber("disk", text)
+	if errors.Is(err, errTooLarge) {
+		return 0, fmt.Errorf("disk %q is too large: enter at most %d GiB (16 TiB)", strings.TrimSpace(text), maxDiskGiB)
+	}
 	if err != nil {
 		return 0, err
 	}
-	if n < minDiskGiB || n > maxDiskGiB {
-		return 0, fmt.Errorf("disk must be from %d to %d GiB: Ubuntu and an agent's tools need at least %d GiB", minDiskGiB, maxDiskGiB, minDiskGiB)
+	if n < minDiskGiB {
+		return 0, fmt.Errorf("disk must be at least %d GiB: Ubuntu and an agent's tools need that much", minDiskGiB)
+	}
+	if n > maxDiskGiB {
+		return 0, fmt.Errorf("disk must be at most %d GiB (16 TiB): a larger size is most likely a typing mistake", maxDiskGiB)
 	}
 	return n, nil
 }

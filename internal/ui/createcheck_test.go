@@ -164,3 +164,24 @@ func TestMountFlagsHomeFirst(t *testing.T) {
 		t.Errorf("no folders gave %q, %v; the template's mounts should stay", flags, err)
 	}
 }
+
+func TestParseSizesMessages(t *testing.T) {
+	huge := "99999999999999999999999"
+	if _, err := parseCPUs(huge, 8); err == nil || !strings.Contains(err.Error(), "too large") || !strings.Contains(err.Error(), "from 1 to 8") {
+		t.Errorf("parseCPUs(huge) = %v, want it too large with the range", err)
+	}
+	if _, err := parseMemory(huge, 0); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("parseMemory(huge) = %v, want it too large", err)
+	}
+	if _, err := parseDisk(huge); err == nil || !strings.Contains(err.Error(), "too large") || !strings.Contains(err.Error(), "16384") {
+		t.Errorf("parseDisk(huge) = %v, want it too large with the maximum", err)
+	}
+	_, err := parseDisk("20000")
+	if err == nil || !strings.Contains(err.Error(), "at most 16384 GiB") || strings.Contains(err.Error(), "need at least") {
+		t.Errorf("parseDisk(20000) = %v, want the maximum and its reason", err)
+	}
+	_, err = parseDisk("5")
+	if err == nil || !strings.Contains(err.Error(), "at least 10 GiB") {
+		t.Errorf("parseDisk(5) = %v, want the minimum", err)
+	}
+}

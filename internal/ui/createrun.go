@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,6 +42,9 @@ type createRun struct {
 	exists  bool
 	status  lima.Status
 	cursor  int
+	// templateGone is the user's template file when it could no longer
+	// be read after the failure, which no wizard setting can fix.
+	templateGone string
 }
 
 // createDoneMsg reports the end of a createRun's operation. After a
@@ -52,6 +56,8 @@ type createDoneMsg struct {
 	exists  bool
 	inst    lima.Instance
 	listErr error
+	// templateErr is why the user's template file cannot be read now.
+	templateErr error
 }
 
 // startCreate calls limactl create and start in one operation.
@@ -111,7 +117,7 @@ func (p *createPage) startPhase(a *App, phase runPhase, spec ops.Spec) tea.Cmd {
 	if phase != phaseDelete {
 		r.cancelAsk = &confirm{
 			lines: []string{a.styles.Title.Render("Cancel and delete this VM?"),
-				fmt.Sprintf("limactl is stopped and %s is deleted by force.", r.name)},
+				fmt.Sprintf("The running limactl command is interrupted and the half-made VM %s is deleted by force.", r.name)},
 			yes: func(a *App) tea.Cmd {
 				op.Cancel()
 				return nil
@@ -120,12 +126,13 @@ func (p *createPage) startPhase(a *App, phase runPhase, spec ops.Spec) tea.Cmd {
 		a.logView.cancel = r.cancelAsk
 	}
 	p.run = r
-	return tea.Batch(cmd, waitCreateDone(op, a.cfg.Limactl, r.name))
+	return tea.Batch(cmd, waitCreateDone(op, a.cfg.Limactl, r.name, p.templatePath))
 }
 
 // waitCreateDone waits for op to end. After a failure it lists the
-// instances, because a failed create may leave a half-made one behind.
-func waitCreateDone(op *ops.Operation, client Limactl, name string) tea.Cmd {
+// instances, because a failed create may leave a half-made one behind,
+// and checks that templatePath (when set) can still be read.
+func waitCreateDone(op *ops.Operation, client Limactl, name, templatePath string) tea.Cmd {
 	return func() tea.Msg {
 		for seen := 0; ; {
 			_, total, done := op.Wait(context.Background(), seen)
@@ -138,6 +145,9 @@ func waitCreateDone(op *ops.Operation, client Limactl, name string) tea.Cmd {
 		msg := createDoneMsg{op: op, status: snap.Status, err: snap.Err}
 		if snap.Status == ops.Succeeded || errors.Is(snap.Err, errCreateCanceled) {
 			return msg
+		}
+		if templatePath != "" {
+			msg.templateErr = checkTemplateReadable(templatePath)
 		}
 		result := client.List(context.Background())
 		msg.listErr = result.Err
@@ -184,16 +194,42 @@ func (p *createPage) applyDone(a *App, msg createDoneMsg) (page, tea.Cmd) {
 		r.exists = true
 		r.status = ""
 	}
+	if msg.templateErr != nil {
+		r.templateGone = p.templatePath
+	}
 	r.cursor = 0
 	return p, a.refresh()
 }
 
-// failureChoices returns the choices offered after a failure.
-func (r *createRun) failureChoices() []string {
-	if r.exists {
-		return []string{"Retry the start", "Delete the VM"}
+// checkTemplateReadable returns why the template file at path cannot be
+// opened, or nil.
+func checkTemplateReadable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
 	}
-	return []string{"Back to the wizard", "Back to the list"}
+	return f.Close()
+}
+
+// The choices offered after a failure.
+const (
+	choiceTryStart = "Try starting it"
+	choiceDeleteVM = "Delete the VM"
+	choiceToWizard = "Back to the wizard"
+	choiceToList   = "Back to the list"
+)
+
+// failureChoices returns the choices offered after a failure. The wizard
+// is no choice when the template file is gone, because its settings
+// cannot bring the file back.
+func (r *createRun) failureChoices() []string {
+	switch {
+	case r.exists:
+		return []string{choiceTryStart, choiceDeleteVM}
+	case r.templateGone != "":
+		return []string{choiceToList}
+	}
+	return []string{choiceToWizard, choiceToList}
 }
 
 func (p *createPage) runKey(a *App, msg tea.KeyPressMsg) (page, tea.Cmd) {
@@ -235,15 +271,15 @@ func (p *createPage) choose(a *App, choice string) (page, tea.Cmd) {
 	client := a.cfg.Limactl
 	name := r.name
 	switch choice {
-	case "Retry the start":
+	case choiceTryStart:
 		spec := ops.Spec{Title: "Start " + name, Instance: name, Run: createAndStart(client, lima.CreateOptions{Name: name}, false)}
 		return p, p.startPhase(a, phaseStart, spec)
-	case "Delete the VM":
+	case choiceDeleteVM:
 		spec := ops.Spec{Title: "Delete " + name, Instance: name, Run: func(ctx context.Context, emit func(lima.Line)) error {
 			return client.Delete(ctx, name, true, emit)
 		}}
 		return p, p.startPhase(a, phaseDelete, spec)
-	case "Back to the wizard":
+	case choiceToWizard:
 		p.run = nil
 		return p, p.enterSummary(a)
 	}
@@ -286,10 +322,12 @@ func (r *createRun) failureTitle() string {
 // stateText describes what is left on the host, so the user learns that a VM exists.
 func (r *createRun) stateText() string {
 	switch {
+	case !r.exists && r.templateGone != "":
+		return fmt.Sprintf("No VM was made. The template file %s cannot be read any more: restore it, or quit and start aisand with another --template or AISAND_TEMPLATE.", r.templateGone)
 	case !r.exists:
 		return "No VM was made. Go back to the wizard to change the settings, or to the list."
 	case r.status == "":
-		return fmt.Sprintf("The VM %s may have been made. Start it again, or delete it?", r.name)
+		return fmt.Sprintf("The VM %s may have been made. Try starting it, or delete it?", r.name)
 	}
-	return fmt.Sprintf("The VM %s was made and is %s. Start it again, or delete it?", r.name, r.status)
+	return fmt.Sprintf("The VM %s was made and is %s. Try starting it, or delete it?", r.name, r.status)
 }

@@ -59,7 +59,15 @@ type createPage struct {
 	// The values as typed, which huh writes on every key.
 	name, cpus, memory, disk, folder string
 	folders                          []string
-	confirmed                        bool
+	// folderCursor is the chosen folder selected for removal, or -1
+	// while the folder field has the keys.
+	folderCursor int
+	// answerOffset is the first answer row shown when the answers do not
+	// fit above the form.
+	answerOffset int
+	// choice is the summary's answer: choiceCreate, choiceBack or
+	// choiceCancel.
+	choice string
 
 	settings vmSettings
 	// run is set once limactl has been called.
@@ -76,7 +84,7 @@ func (a *App) newVMItem() menuItem {
 // openCreateVM opens the wizard. It reads the host's size first, because
 // the defaults and limits depend on it.
 func (a *App) openCreateVM() tea.Cmd {
-	p := &createPage{templatePath: a.cfg.TemplatePath}
+	p := &createPage{templatePath: a.cfg.TemplatePath, folderCursor: -1}
 	p.limaHome, _ = lima.Home()
 	p.home, _ = os.UserHomeDir()
 	p.checker = lima.FolderChecker{Home: p.home}
@@ -106,6 +114,20 @@ func (p *createPage) update(a *App, msg tea.Msg) (page, tea.Cmd) {
 			return p, tea.Quit
 		case "esc", "shift+tab":
 			return p.back(a)
+		case "pgup":
+			p.scrollAnswers(-answerScrollStep)
+			return p, nil
+		case "pgdown":
+			p.scrollAnswers(answerScrollStep)
+			return p, nil
+		}
+		if p.step == stepFolders && p.folderKey(msg) {
+			return p, nil
+		}
+		if p.step == stepSummary && msg.String() == "/" {
+			// huh's select filters its options on "/"; three choices
+			// need no filter, and typing into one would hide the others.
+			return p, nil
 		}
 	}
 	if p.form == nil || p.run != nil {
@@ -140,8 +162,13 @@ func (p *createPage) updateForm(a *App, msg tea.Msg) (page, tea.Cmd) {
 	return p, cmd
 }
 
-// advance goes to the step after the one just answered.
+// advance goes to the step after the one just answered. Values are kept
+// trimmed, so the summary and limactl get what the checks accepted.
 func (p *createPage) advance(a *App) (page, tea.Cmd) {
+	p.name = strings.TrimSpace(p.name)
+	p.cpus = strings.TrimSpace(p.cpus)
+	p.memory = strings.TrimSpace(p.memory)
+	p.disk = strings.TrimSpace(p.disk)
 	switch p.step {
 	case stepFolders:
 		if strings.TrimSpace(p.folder) == "" {
@@ -154,33 +181,22 @@ func (p *createPage) advance(a *App) (page, tea.Cmd) {
 		}
 		return p, p.enterStep(a, stepFolders)
 	case stepSummary:
-		if !p.confirmed {
-			return nil, nil
+		switch p.choice {
+		case choiceCreate:
+			return p, p.startCreate(a)
+		case choiceBack:
+			return p, p.enterStep(a, stepFolders)
 		}
-		return p, p.startCreate(a)
+		return nil, nil
 	}
 	return p, p.enterStep(a, p.step+1)
 }
 
-// back goes one step back; from the first step it leaves the wizard. In
-// the folder step each chosen folder counts as a step, so esc puts the
-// last one back in the field.
+// back goes one step back; from the first step it leaves the wizard. The
+// chosen folders stay chosen: only x or delete removes one.
 func (p *createPage) back(a *App) (page, tea.Cmd) {
-	if !p.loaded {
+	if !p.loaded || p.step == stepName {
 		return nil, nil
-	}
-	switch p.step {
-	case stepName:
-		return nil, nil
-	case stepFolders:
-		if n := len(p.folders); n > 0 {
-			p.folder = p.folders[n-1]
-			p.folders = p.folders[:n-1]
-			return p, p.enterStep(a, stepFolders)
-		}
-	case stepSummary:
-		p.folder = ""
-		return p, p.enterStep(a, stepFolders)
 	}
 	return p, p.enterStep(a, p.step-1)
 }
@@ -193,14 +209,18 @@ func (p *createPage) enterSummary(a *App) tea.Cmd {
 	s.memoryGiB, _ = parseMemory(p.memory, p.host.memoryGiB())
 	s.diskGiB, _ = parseDisk(p.disk)
 	p.settings = s
-	p.confirmed = true
+	p.choice = choiceCreate
 	return p.enterStep(a, stepSummary)
 }
 
 // enterStep builds the form of step, filled with the answer given before.
 func (p *createPage) enterStep(a *App, step wizardStep) tea.Cmd {
 	p.step = step
-	p.form = huh.NewForm(huh.NewGroup(p.field(a, step))).WithShowHelp(false)
+	p.folderCursor = -1
+	p.answerOffset = 0
+	// The page draws the field's error itself, wrapped and indented, and
+	// keeps it in view on a small screen.
+	p.form = huh.NewForm(huh.NewGroup(p.field(a, step))).WithShowHelp(false).WithShowErrors(false)
 	p.formWidth, p.formHeight = 0, 0
 	p.fitForm(a)
 	return p.form.Init()
@@ -213,8 +233,22 @@ func (p *createPage) fitForm(a *App) {
 		return
 	}
 	p.formWidth, p.formHeight = a.width, a.height
-	p.form.WithWidth(min(max(a.width-6, 20), 90))
-	p.form.Update(tea.WindowSizeMsg{Width: min(max(a.width-6, 20), 90), Height: max(a.height-14, 6)})
+	width := p.formWidthFor(a)
+	p.form.WithWidth(width)
+	// The form takes the height it needs: the page clips the answers
+	// above it instead, so the field itself never scrolls out of view.
+	p.form.Update(tea.WindowSizeMsg{Width: width, Height: maxFormHeight})
+}
+
+// answerScrollStep is how many answer rows pgup and pgdown move.
+const answerScrollStep = 3
+
+// maxFormHeight is more rows than any step's form needs.
+const maxFormHeight = 200
+
+// formWidthFor is the form's width inside the page's panel.
+func (p *createPage) formWidthFor(a *App) int {
+	return min(max(a.width-6, 20), 90)
 }
 
 func (p *createPage) field(a *App, step wizardStep) huh.Field {
@@ -223,7 +257,9 @@ func (p *createPage) field(a *App, step wizardStep) huh.Field {
 		return huh.NewInput().Title("Name").
 			Description(`Letters and digits, with single ".", "_" or "-" between them`).
 			Value(&p.name).
-			Validate(func(s string) error { return checkNewName(s, p.limaHome, runtime.GOOS, a.list.items) })
+			Validate(func(s string) error {
+				return checkNewName(strings.TrimSpace(s), p.limaHome, runtime.GOOS, a.list.items)
+			})
 	case stepCPUs:
 		return huh.NewInput().Title("CPUs").
 			Description(fmt.Sprintf("From 1 to %d, the cores of this host", p.host.cpus)).
@@ -236,7 +272,7 @@ func (p *createPage) field(a *App, step wizardStep) huh.Field {
 			Validate(func(s string) error { _, err := parseMemory(s, p.host.memoryGiB()); return err })
 	case stepDisk:
 		return huh.NewInput().Title("Disk (GiB)").
-			Description(fmt.Sprintf("At least %d GiB. The disk image grows only as the VM writes to it.", minDiskGiB)).
+			Description(fmt.Sprintf("From %d to %d GiB (16 TiB). The disk image grows only as the VM writes to it.", minDiskGiB, maxDiskGiB)).
 			Value(&p.disk).
 			Validate(func(s string) error { _, err := parseDisk(s); return err })
 	case stepFolders:
@@ -251,109 +287,25 @@ func (p *createPage) field(a *App, step wizardStep) huh.Field {
 				return err
 			})
 	}
-	return huh.NewConfirm().Title("Create and start this VM?").
-		Affirmative("Create").Negative("Cancel").
-		Value(&p.confirmed)
+	return huh.NewSelect[string]().Title("Create and start this VM?").
+		Options(
+			huh.NewOption("Create and start it", choiceCreate),
+			huh.NewOption("Back to the folders", choiceBack),
+			huh.NewOption("Cancel: leave the wizard", choiceCancel),
+		).
+		Value(&p.choice)
 }
+
+// The summary's choices.
+const (
+	choiceCreate = "create"
+	choiceBack   = "back"
+	choiceCancel = "cancel"
+)
 
 func (p *createPage) memoryHint() string {
 	if total := p.host.memoryGiB(); total > 0 {
 		return fmt.Sprintf("From %d to %d GiB, the memory of this host", minMemoryGiB, total)
 	}
 	return fmt.Sprintf("At least %d GiB (the memory of this host could not be read)", minMemoryGiB)
-}
-
-func (p *createPage) view(a *App) string {
-	if p.run != nil {
-		return p.runView(a)
-	}
-	title := a.styles.Title.Render("New VM")
-	if !p.loaded {
-		return p.frame(a, title+"\n\n"+a.styles.Muted.Render(a.spinner.View()+" reading this host's CPUs and memory…"), "esc back")
-	}
-	rows := []string{title + a.styles.Muted.Render(fmt.Sprintf("   step %d of %d", p.step+1, stepCount)), ""}
-	if answers := p.answerRows(a); len(answers) > 0 {
-		rows = append(rows, answers...)
-		rows = append(rows, "")
-	}
-	rows = append(rows, p.form.View())
-	if p.step == stepName {
-		if warning := nameWarning(p.name, a.list.items); warning != "" {
-			rows = append(rows, a.styles.Warn.Render("Warning: "+warning))
-		}
-	}
-	hint := "enter next · esc back"
-	switch p.step {
-	case stepName:
-		hint = "enter next · esc leave"
-	case stepFolders:
-		hint = "enter add the folder, or go on when empty · esc back"
-	case stepSummary:
-		hint = "←/→ choose · enter confirm · esc back"
-	}
-	return p.frame(a, strings.Join(rows, "\n"), hint)
-}
-
-// answerRows lists the answers given so far; at the summary, all of them.
-func (p *createPage) answerRows(a *App) []string {
-	var rows []string
-	field := func(label, value string) {
-		rows = append(rows, a.styles.Label.Render(label)+truncate(value, a.width-16))
-	}
-	if p.step > stepName {
-		field("Name", p.name)
-	}
-	if p.step > stepCPUs {
-		field("CPUs", p.cpus)
-	}
-	if p.step > stepMemory {
-		field("Memory", p.memory+" GiB")
-	}
-	if p.step > stepDisk {
-		field("Disk", p.disk+" GiB")
-	}
-	if p.step >= stepFolders {
-		rows = append(rows, p.mountRows(a)...)
-	}
-	if p.step == stepSummary {
-		field("Template", p.templateLabel())
-		if warning := nameWarning(p.name, a.list.items); warning != "" {
-			rows = append(rows, a.styles.Warn.Render(truncate("Warning: "+warning, a.width-6)))
-		}
-	}
-	return rows
-}
-
-// mountRows shows what the VM will mount, as the create flags set it.
-func (p *createPage) mountRows(a *App) []string {
-	label := func(i int) string {
-		if i == 0 {
-			return a.styles.Label.Render("Mounts")
-		}
-		return a.styles.Label.Render("")
-	}
-	if len(p.folders) == 0 && p.templatePath != "" {
-		return []string{label(0) + "as your template sets them"}
-	}
-	rows := []string{label(0) + truncate(p.home+" (read-only)", a.width-16)}
-	for i, folder := range p.folders {
-		rows = append(rows, label(i+1)+truncate(folder+" (read-write)", a.width-16))
-	}
-	if len(p.folders) > 0 && p.templatePath != "" {
-		rows = append(rows, label(1)+a.styles.Muted.Render("these replace the mounts of your template"))
-	}
-	return rows
-}
-
-func (p *createPage) templateLabel() string {
-	if p.templatePath == "" {
-		return "Ubuntu 25.10 (built in)"
-	}
-	return p.templatePath
-}
-
-// frame draws body in a panel with hint below it and the notice line.
-func (p *createPage) frame(a *App, body, hint string) string {
-	box := a.styles.Focused.Width(a.width).Height(a.height - a.footerHeight()).Render(body)
-	return box + "\n" + a.noticeText() + "\n" + a.styles.Muted.Render(truncate(hint, a.width))
 }

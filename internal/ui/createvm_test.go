@@ -219,10 +219,10 @@ func TestWizardEscGoesBack(t *testing.T) {
 		t.Fatalf("folders = %q", p.folders)
 	}
 	d.press("esc")
-	if len(p.folders) != 0 || p.folder != filepath.Join(home, "work") || p.step != stepFolders {
-		t.Errorf("esc did not put the last folder back: folders=%q field=%q", p.folders, p.folder)
+	if p.step != stepDisk || len(p.folders) != 1 {
+		t.Errorf("esc at the folders went to step %d with folders %q, want the disk step with one", p.step, p.folders)
 	}
-	d.press("esc", "esc", "esc", "esc")
+	d.press("esc", "esc", "esc")
 	if p.step != stepName || d.a.page == nil {
 		t.Fatalf("step %d after going back to the start", p.step)
 	}
@@ -242,7 +242,11 @@ func TestWizardCancelAtSummaryCallsNothing(t *testing.T) {
 	d := openWizard(t, stub, Config{})
 	d.typeText("dev")
 	d.press("enter", "enter", "enter", "enter", "enter")
-	d.press("right", "enter") // Cancel
+	d.press("y", "n")
+	if p := createPageOf(d.a); p == nil || p.step != stepSummary {
+		t.Fatal("y or n answered the summary")
+	}
+	d.press("down", "down", "enter") // Cancel
 	if d.a.page != nil {
 		t.Fatal("Cancel at the summary did not leave the wizard")
 	}
@@ -283,7 +287,7 @@ func TestCreateCancelDeletes(t *testing.T) {
 		t.Fatal("a key other than esc left or asked")
 	}
 	d.press("esc")
-	if d.a.confirm == nil || !strings.Contains(screen(d.a), "Cancel and delete this VM?") {
+	if d.a.confirm == nil || !strings.Contains(screen(d.a), "Cancel and delete this VM?") || !strings.Contains(screen(d.a), "command is interrupted") {
 		t.Fatalf("esc did not ask:\n%s", screen(d.a))
 	}
 	d.press("n")
@@ -314,7 +318,7 @@ func TestCreateFailureRetryStart(t *testing.T) {
 	d.press("enter")
 	d.settleUntil("the failure", func() bool { p := createPageOf(d.a); return p != nil && p.run != nil && p.run.failed })
 	s := screen(d.a)
-	for _, want := range []string{"Creating dev failed", "failed to download the image", "was made and is Stopped", "Retry the start", "Delete the VM"} {
+	for _, want := range []string{"Creating dev failed", "failed to download the image", "was made and is Stopped", "Try starting it", "Delete the VM"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("failure screen lacks %q:\n%s", want, s)
 		}
@@ -362,7 +366,7 @@ func TestCreateFailureWithoutInstance(t *testing.T) {
 	reachSummary(t, d, "dev")
 	d.press("enter")
 	d.settleUntil("the failure", func() bool { p := createPageOf(d.a); return p != nil && p.run != nil && p.run.failed })
-	if s := screen(d.a); !strings.Contains(s, "No VM was made") || strings.Contains(s, "Retry the start") {
+	if s := screen(d.a); !strings.Contains(s, "No VM was made") || strings.Contains(s, "Try starting it") {
 		t.Errorf("failure without an instance:\n%s", s)
 	}
 	d.press("enter") // Back to the wizard
