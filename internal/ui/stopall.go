@@ -32,8 +32,12 @@ func runningNames(items []lima.Instance) []string {
 }
 
 func (a *App) confirmStopAll(running []string) tea.Cmd {
+	question := fmt.Sprintf("Stop all %d running VMs?", len(running))
+	if len(running) == 1 {
+		question = "Stop the one running VM?"
+	}
 	lines := []string{
-		a.styles.Title.Render(fmt.Sprintf("Stop all %d running VMs?", len(running))),
+		a.styles.Title.Render(question),
 		truncate(strings.Join(running, ", "), max(20, a.width-10)),
 	}
 	a.confirm = &confirm{lines: lines, yes: func(a *App) tea.Cmd { return a.stopAll() }}
@@ -45,7 +49,7 @@ func (a *App) confirmStopAll(running []string) tea.Cmd {
 // running now, not those running when the question was asked.
 func (a *App) stopAll() tea.Cmd {
 	client := a.cfg.Limactl
-	return a.runOperation(ops.Spec{
+	cmd := a.runOperation(ops.Spec{
 		Title: "Stop all VMs",
 		Run: func(ctx context.Context, emit func(lima.Line)) error {
 			result := client.List(ctx)
@@ -55,6 +59,10 @@ func (a *App) stopAll() tea.Cmd {
 			return stopEach(ctx, client, runningNames(result.Instances), emit)
 		},
 	})
+	if a.logView == nil {
+		return cmd // runOperation has set the notice
+	}
+	return tea.Batch(cmd, a.watchStopAll(a.logView.op))
 }
 
 // stopEach stops names in order, carrying on past failures, and ends with

@@ -59,3 +59,39 @@ func TestStopAllGrayedWithoutRunning(t *testing.T) {
 		}
 	}
 }
+
+func TestStopAllOneVMSingular(t *testing.T) {
+	stub := newFlowStub(lima.Instance{Name: "a", Status: lima.StatusRunning}, lima.Instance{Name: "b", Status: lima.StatusStopped})
+	a := New(Config{Limactl: stub})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d := newDriver(t, a)
+	d.run(a.refresh())
+	d.settle()
+	d.press("g", "down", "enter")
+	s := screen(a)
+	if !strings.Contains(s, "Stop the one running VM?") || strings.Contains(s, "1 running VMs") {
+		t.Errorf("question for one VM:\n%s", s)
+	}
+}
+
+func TestStopAllFailureLeavesNotice(t *testing.T) {
+	stub := newFlowStub(lima.Instance{Name: "a", Status: lima.StatusRunning}, lima.Instance{Name: "c", Status: lima.StatusRunning})
+	stub.fail["stop c"] = &lima.Error{Op: "stop", Instance: "c", ExitCode: 1, Message: "failed to shut down c"}
+	a := New(Config{Limactl: stub})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d := newDriver(t, a)
+	d.run(a.refresh())
+	d.settle()
+	d.press("g", "down", "enter", "y")
+	d.settleUntil("the end", func() bool { return a.logView != nil && a.logView.done && a.page == nil })
+	d.press("esc")
+	if a.logView != nil {
+		t.Fatal("esc did not leave the log view")
+	}
+	if !a.notice.isErr || !strings.Contains(a.notice.text, "1 of 2 VMs failed to stop") {
+		t.Errorf("notice = %+v, want the failure", a.notice)
+	}
+	if !strings.Contains(screen(a), "1 of 2 VMs failed to stop") {
+		t.Errorf("the list does not show the notice:\n%s", screen(a))
+	}
+}
