@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,4 +41,18 @@ func templateFile(flagValue string, getenv func(string) string) (string, error) 
 		return "", fmt.Errorf("%s %s: template cannot be read: %w", source, path, err)
 	}
 	return filepath.Abs(path)
+}
+
+// checkTemplateFlag rejects a --template flag given with an empty value,
+// as in --template= or --template "", which would otherwise pass for no
+// flag and quietly fall back to AISAND_TEMPLATE or the built-in template.
+// The flag package itself rejects --template with no value at all.
+func checkTemplateFlag(flags *flag.FlagSet) error {
+	var err error
+	flags.Visit(func(f *flag.Flag) {
+		if f.Name == "template" && f.Value.String() == "" {
+			err = errors.New("--template needs a file: give the path of a Lima template (YAML), or leave the flag out for the built-in template")
+		}
+	})
+	return err
 }

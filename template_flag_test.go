@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,5 +45,27 @@ func TestRunRejectsMissingTemplate(t *testing.T) {
 	code := run([]string{"--template", filepath.Join(t.TempDir(), "none.yaml")}, &stdout, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "--template") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestCheckTemplateFlag(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		wantErr bool
+	}{
+		{nil, false},
+		{[]string{"--template=/x.yaml"}, false},
+		{[]string{"--template="}, true},
+		{[]string{"--template", ""}, true},
+	} {
+		flags := flag.NewFlagSet("aisand", flag.ContinueOnError)
+		flags.String("template", "", "")
+		if err := flags.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		err := checkTemplateFlag(flags)
+		if (err != nil) != c.wantErr {
+			t.Errorf("checkTemplateFlag(%q) = %v, want error %v", c.args, err, c.wantErr)
+		}
 	}
 }
