@@ -72,6 +72,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "aisand: unexpected argument %q; aisand takes only flags. Run 'aisand --help' for them.\n", flags.Arg(0))
 		return 2
 	}
+	if err := checkTemplateFlag(flags); err != nil {
+		fmt.Fprintln(stderr, "aisand:", err)
+		return 2
+	}
 	if *showVersion {
 		fmt.Fprintln(stdout, "aisand", buildVersion())
 		return 0

@@ -53,3 +53,17 @@ func TestRunUnexpectedArgument(t *testing.T) {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }
+
+func TestRunRejectsEmptyTemplate(t *testing.T) {
+	for _, args := range [][]string{{"--template="}, {"--template", ""}} {
+		var stdout, stderr strings.Builder
+		code := run(args, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "--template needs a file") {
+			t.Errorf("run(%q): exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+	var stdout, stderr strings.Builder
+	if code := run([]string{"--template"}, &stdout, &stderr); code != 2 {
+		t.Errorf("run(--template): exit %d, stderr %q", code, stderr.String())
+	}
+}
