@@ -111,15 +111,77 @@ func TestParseProbeGarbage(t *testing.T) {
 
 func TestProbeArgsRejectsBadHome(t *testing.T) {
 	for _, home := range []string{"", "home/alice", "/home/a\nb"} {
-		if args, err := ProbeArgs(home); err == nil {
-			t.Errorf("ProbeArgs(%q) = %q, want an error", home, args)
+		if args, err := ProbeArgs(Homes{Guest: home, Host: "/Users/alice"}); err == nil {
+			t.Errorf("ProbeArgs with guest home %q = %q, want an error", home, args)
+		}
+		if args, err := ProbeArgs(Homes{Guest: "/home/alice.guest", Host: home}); err == nil {
+			t.Errorf("ProbeArgs with host home %q = %q, want an error", home, args)
 		}
 	}
-	args, err := ProbeArgs("/home/alice.guest")
+	args, err := ProbeArgs(Homes{Guest: "/home/alice.guest", Host: "/Users/alice"})
 	if err != nil {
 		t.Fatalf("ProbeArgs: %v", err)
 	}
-	if len(args) != 1 || args[0] != "/home/alice.guest" {
-		t.Errorf("ProbeArgs = %q, want [/home/alice.guest]", args)
+	if len(args) != 2 || args[0] != "/home/alice.guest" || args[1] != "/Users/alice" {
+		t.Errorf("ProbeArgs = %q, want [/home/alice.guest /Users/alice]", args)
+	}
+}
+
+func TestParseProbeIncomplete(t *testing.T) {
+	output := "tool=brew state=incomplete missing=login-line path=/home/linuxbrew/.linuxbrew/bin/brew\n" +
+		"tool=opencode state=incomplete missing=config-link,auth-link path=/usr/local/bin/open code\n"
+
+	states, err := ParseProbe([]byte(output))
+	if err != nil {
+		t.Fatalf("ParseProbe: %v", err)
+	}
+
+	opencode := states["opencode"]
+	if opencode.Installed {
+		t.Error("opencode: Installed = true for an incomplete tool")
+	}
+	if !opencode.NeedsSetup() {
+		t.Error("opencode: NeedsSetup = false, want true")
+	}
+	if opencode.Path != "/usr/local/bin/open code" {
+		t.Errorf("opencode: Path = %q", opencode.Path)
+	}
+	if got := strings.Join(opencode.Missing, " "); got != PartConfigLink+" "+PartAuthLink {
+		t.Errorf("opencode: Missing = %q", opencode.Missing)
+	}
+	if got := strings.Join(states["brew"].Missing, " "); got != PartLoginLine {
+		t.Errorf("brew: Missing = %q", states["brew"].Missing)
+	}
+}
+
+func TestParseProbeRejectsBadIncomplete(t *testing.T) {
+	cases := map[string]string{
+		"no parts":    "tool=brew state=incomplete path=/bin/brew\ntool=opencode state=missing\n",
+		"empty part":  "tool=brew state=incomplete missing=a,,b path=/bin/brew\ntool=opencode state=missing\n",
+		"no path":     "tool=brew state=incomplete missing=login-line\ntool=opencode state=missing\n",
+		"a bare path": "tool=brew state=incomplete missing=login-line path=brew\ntool=opencode state=missing\n",
+	}
+	for name, output := range cases {
+		t.Run(name, func(t *testing.T) {
+			if states, err := ParseProbe([]byte(output)); err == nil {
+				t.Errorf("ParseProbe returned no error, states %v", states)
+			}
+		})
+	}
+}
+
+func TestStateNeedsSetup(t *testing.T) {
+	cases := []struct {
+		state State
+		want  bool
+	}{
+		{State{}, false},
+		{State{Installed: true, Path: "/bin/brew"}, false},
+		{State{Path: "/bin/brew", Missing: []string{PartLoginLine}}, true},
+	}
+	for _, c := range cases {
+		if got := c.state.NeedsSetup(); got != c.want {
+			t.Errorf("%+v.NeedsSetup() = %v, want %v", c.state, got, c.want)
+		}
 	}
 }

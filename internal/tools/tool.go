@@ -22,7 +22,11 @@ import (
 type Tool struct {
 	Name        string
 	Description string // one line, for the tool picker
-	script      string // file name under assets/scripts
+	// HostAccess is one sentence on what the VM can read on the host once
+	// the tool is installed, shown before the user installs it. It is empty
+	// when the tool reads nothing there.
+	HostAccess string
+	script     string // file name under assets/scripts
 }
 
 // Homes names the two home folders that an install script works with.
@@ -43,8 +47,10 @@ var catalog = []Tool{
 	},
 	{
 		Name:        "opencode",
-		Description: "OpenCode coding agent, signed in through the host's OpenCode config",
-		script:      "opencode.sh",
+		Description: "OpenCode coding agent, signed in with the host's OpenCode credentials",
+		HostAccess: "The VM can read, not change, every credential in the host's OpenCode auth.json " +
+			"and the host's whole ~/.config/opencode.",
+		script: "opencode.sh",
 	},
 }
 

@@ -28,6 +28,20 @@ func TestCatalogEntries(t *testing.T) {
 	}
 }
 
+// TestOpencodeNamesHostAccess keeps the warning that the VM reads the host's
+// OpenCode credentials and config, shown before the install.
+func TestOpencodeNamesHostAccess(t *testing.T) {
+	opencode := mustLookup(t, "opencode")
+	for _, text := range []string{"every credential", "auth.json", "whole ~/.config/opencode", "not change"} {
+		if !strings.Contains(opencode.HostAccess, text) {
+			t.Errorf("opencode's HostAccess %q lacks %q", opencode.HostAccess, text)
+		}
+	}
+	if brew := mustLookup(t, "brew"); brew.HostAccess != "" {
+		t.Errorf("brew's HostAccess = %q, want empty because brew reads nothing on the host", brew.HostAccess)
+	}
+}
+
 func TestCatalogReturnsCopy(t *testing.T) {
 	tools := Catalog()
 	tools[0].Name = "changed"

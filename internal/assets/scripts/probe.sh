@@ -1,44 +1,119 @@
 #!/usr/bin/env bash
 set -euo pipefail
 
-# Reports, in one run, which of aisand's tools are installed in the guest.
+# Reports, in one run, which of aisand's tools are installed in the guest,
+# and whether the setup their install script adds is in place.
 #
-# Usage: bash -s GUEST_HOME < probe.sh
+# Usage: bash -s GUEST_HOME HOST_HOME < probe.sh
 #   GUEST_HOME  the guest user's home folder, for example /home/alice.guest
+#   HOST_HOME   the host user's home folder as mounted in the guest
 #
 # Prints one line per tool, and nothing else on stdout:
 #   tool=NAME state=installed path=ABSOLUTE_PATH
+#   tool=NAME state=incomplete missing=PART[,PART...] path=ABSOLUTE_PATH
 #   tool=NAME state=missing
 # The path is the last field and runs to the end of the line, so it may
-# contain spaces. A tool counts as installed when its executable is on PATH
+# contain spaces. A tool counts as present when its executable is on PATH
 # or in one of the places its installer uses, because a non-login shell may
-# lack those on PATH.
+# lack those on PATH. It is incomplete when the executable is present but
+# some part that its install script adds is not:
+#   login-line   the line in the login profile that puts it on PATH
+#   config-link  ~/.config/opencode linking to the host's folder
+#   auth-link    ~/.local/share/opencode/auth.json linking to the host's file
 
-report() {
-	local name=$1 found candidate
-	shift
-	if found=$(command -v "$name") && [[ $found == /* ]]; then
-		printf 'tool=%s state=installed path=%s\n' "$name" "$found"
-		return 0
-	fi
-	for candidate in "$@"; do
-		if [[ -f $candidate && -x $candidate ]]; then
-			printf 'tool=%s state=installed path=%s\n' "$name" "$candidate"
+# Prints the file bash reads at login, chosen as the install scripts do.
+login_profile() {
+	local guest_home=$1 name
+	for name in .bash_profile .bash_login .profile; do
+		if [[ -e $guest_home/$name ]]; then
+			printf '%s\n' "$guest_home/$name"
 			return 0
 		fi
 	done
-	printf 'tool=%s state=missing\n' "$name"
+	printf '%s\n' "$guest_home/.profile"
+}
+
+has_login_line() {
+	local guest_home=$1 line=$2 profile
+	profile=$(login_profile "$guest_home")
+	[[ -f $profile ]] && grep -qxF -- "$line" "$profile"
+}
+
+links_to() {
+	local link=$1 target=$2
+	[[ -L $link && $(readlink -- "$link") == "$target" ]]
+}
+
+# Prints one tool's line. missing is a comma-separated list of the absent
+# parts, empty when none is.
+report() {
+	local name=$1 path=$2 missing=$3
+	if [[ -z $path ]]; then
+		printf 'tool=%s state=missing\n' "$name"
+	elif [[ -z $missing ]]; then
+		printf 'tool=%s state=installed path=%s\n' "$name" "$path"
+	else
+		printf 'tool=%s state=incomplete missing=%s path=%s\n' "$name" "$missing" "$path"
+	fi
+}
+
+# Prints the first executable among the candidates, in order. The word PATH
+# stands for a lookup on PATH.
+find_executable() {
+	local name=$1 candidate found
+	shift
+	for candidate in "$@"; do
+		if [[ $candidate == PATH ]]; then
+			if found=$(command -v "$name") && [[ $found == /* ]]; then
+				printf '%s\n' "$found"
+				return 0
+			fi
+		elif [[ -f $candidate && -x $candidate ]]; then
+			printf '%s\n' "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# brew.sh looks in Homebrew's two prefixes before PATH and adds a shellenv
+# line with the path it found.
+probe_brew() {
+	local guest_home=$1 brew="" missing="" line
+	if brew=$(find_executable brew /home/linuxbrew/.linuxbrew/bin/brew "$guest_home/.linuxbrew/bin/brew" PATH); then
+		# shellcheck disable=SC2016 # $(...) is for the login shell to run
+		printf -v line 'eval "$(%q shellenv)"' "$brew"
+		has_login_line "$guest_home" "$line" || missing=login-line
+	fi
+	report brew "$brew" "$missing"
+}
+
+# opencode.sh looks on PATH first, adds a PATH line only for its own
+# installer's folder, and links the config and credentials to the host.
+probe_opencode() {
+	local guest_home=$1 host_home=$2 opencode="" parts=()
+	if opencode=$(find_executable opencode PATH "$guest_home/.opencode/bin/opencode"); then
+		if [[ $opencode == "$guest_home/.opencode/bin/opencode" ]]; then
+			# shellcheck disable=SC2016 # the login shell expands $HOME and $PATH
+			has_login_line "$guest_home" 'export PATH="$HOME/.opencode/bin:$PATH"' || parts+=(login-line)
+		fi
+		links_to "$guest_home/.config/opencode" "$host_home/.config/opencode" || parts+=(config-link)
+		links_to "$guest_home/.local/share/opencode/auth.json" "$host_home/.local/share/opencode/auth.json" ||
+			parts+=(auth-link)
+	fi
+	local IFS=,
+	report opencode "$opencode" "${parts[*]}"
 }
 
 main() {
-	if (($# != 1)) || [[ $1 != /* ]]; then
-		printf 'aisand: expected one argument, the absolute path of the guest home\n' >&2
+	if (($# != 2)) || [[ $1 != /* || $2 != /* ]]; then
+		printf 'aisand: expected two arguments, the absolute paths of the guest home and the host home\n' >&2
 		exit 1
 	fi
-	local guest_home=$1
+	local guest_home=$1 host_home=$2
 
-	report brew /home/linuxbrew/.linuxbrew/bin/brew "$guest_home/.linuxbrew/bin/brew"
-	report opencode "$guest_home/.opencode/bin/opencode"
+	probe_brew "$guest_home"
+	probe_opencode "$guest_home" "$host_home"
 }
 
 main "$@" </dev/null
