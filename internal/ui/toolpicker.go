@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
-	"strings"
+	"os"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -13,21 +15,36 @@ import (
 
 // toolPicker is the page that lists the catalog's tools for one running
 // instance, shows which of them the probe found installed, and installs
-// the chosen one. An installed tool is grayed and cannot be chosen.
+// the chosen one. An installed tool is grayed and cannot be chosen, but a
+// tool that needs setup can, and its install adds only what is missing.
 type toolPicker struct {
-	instance  string
-	guestHome string
-	tools     []tools.Tool
-	cursor    int
+	instance string
+	homes    tools.Homes
+	tools    []tools.Tool
+	cursor   int
 
 	// states is nil until a probe succeeds, and again after one fails,
 	// because an old finding may no longer hold.
-	states   map[string]tools.State
-	probing  bool
-	probeErr error
+	states       map[string]tools.State
+	probing      bool
+	probeStarted time.Time
+	probeErr     error
+	// notRunning is set when the last probe failed because the instance
+	// is not running, with the status limactl listed for it.
+	notRunning bool
+	status     lima.Status
 	// probeGen numbers the probes, so that only the newest one's result
 	// is applied.
 	probeGen int
+	// stopProbe cancels the running probe's limactl call.
+	stopProbe context.CancelFunc
+
+	// lastInstall is the end of the last install that did not succeed,
+	// shown until an install succeeds or a probe finds its tool installed.
+	lastInstall *installEnd
+	// cancelAsk is the question that esc opens in the log view of a
+	// running install.
+	cancelAsk *confirm
 }
 
 // installToolItem is the "Install tool" entry of an instance's actions.
@@ -47,7 +64,7 @@ func installToolBlocked(inst lima.Instance) string {
 		return reason
 	}
 	if inst.GuestHome == "" {
-		return "guest home unknown"
+		return "guest home unknown, see config.user.home in limactl list --format json " + inst.Name
 	}
 	return ""
 }
@@ -55,18 +72,24 @@ func installToolBlocked(inst lima.Instance) string {
 // openToolPicker opens the picker for inst and starts the first probe.
 func (a *App) openToolPicker(inst lima.Instance) tea.Cmd {
 	if reason := installToolBlocked(inst); reason != "" {
-		a.notice = errorNotice("Install tool: " + inst.Name + " " + reason)
+		a.notice = errorNotice("Install tool: " + reason)
 		if inst.GuestHome == "" && inst.Status == lima.StatusRunning {
 			a.notice = errorNotice(fmt.Sprintf("Install tool: limactl reports no guest home (config.user.home) for %s, "+
 				"so aisand cannot tell where to install; check `limactl list --format json %s`.", inst.Name, inst.Name))
 		}
 		return nil
 	}
-	if _, err := tools.ProbeArgs(inst.GuestHome); err != nil {
+	hostHome, err := os.UserHomeDir()
+	if err != nil {
+		a.notice = errorNotice(fmt.Sprintf("Install tool: cannot find your home folder, which the VM mounts: %v", err))
+		return nil
+	}
+	homes := tools.Homes{Guest: inst.GuestHome, Host: hostHome}
+	if _, err := tools.ProbeArgs(homes); err != nil {
 		a.notice = errorNotice("Install tool: " + err.Error())
 		return nil
 	}
-	p := &toolPicker{instance: inst.Name, guestHome: inst.GuestHome, tools: tools.Catalog()}
+	p := &toolPicker{instance: inst.Name, homes: homes, tools: tools.Catalog()}
 	a.page = p
 	a.cfg.Log.Info("tool picker opened", "instance", inst.Name)
 	return p.probe(a)
@@ -80,6 +103,7 @@ func (p *toolPicker) update(a *App, msg tea.Msg) (page, tea.Cmd) {
 		}
 	case toolInstallEndedMsg:
 		if msg.picker == p {
+			p.applyInstallEnd(a, msg)
 			return p, p.probe(a)
 		}
 	case tea.KeyPressMsg:
@@ -92,17 +116,21 @@ func (p *toolPicker) handleKey(a *App, msg tea.KeyPressMsg) (page, tea.Cmd) {
 	a.notice = notice{}
 	switch {
 	case key.Matches(msg, a.keys.Back):
+		p.cancelProbe(a)
 		return nil, nil
 	case key.Matches(msg, a.keys.Quit):
+		p.cancelProbe(a)
 		return p, tea.Quit
 	case key.Matches(msg, a.keys.Up):
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, a.keys.Down):
 		p.cursor = min(len(p.tools)-1, p.cursor+1)
 	case key.Matches(msg, a.keys.Refresh):
-		if !p.probing {
-			return p, p.probe(a)
+		if p.probing {
+			a.notice = infoNotice("Already checking which tools are installed in " + p.instance + ".")
+			return p, nil
 		}
+		return p, p.probe(a)
 	case key.Matches(msg, a.keys.Enter):
 		return p, p.choose(a)
 	}
@@ -110,23 +138,33 @@ func (p *toolPicker) handleKey(a *App, msg tea.KeyPressMsg) (page, tea.Cmd) {
 }
 
 // choose installs the tool under the cursor unless the probe found it
-// installed. Nothing can be chosen while a probe runs. After a failed probe
-// the states are unknown, and the tool can still be installed, because the
+// installed. Nothing can be chosen while a probe runs, nor when the last
+// probe found the instance not running. After another probe failure the
+// states are unknown, and the tool can still be installed, because the
 // install scripts are idempotent.
 func (p *toolPicker) choose(a *App) tea.Cmd {
 	if len(p.tools) == 0 {
 		return nil
 	}
 	tool := p.tools[p.cursor]
-	if p.probing {
+	switch state := p.states[tool.Name]; {
+	case p.probing:
 		a.notice = infoNotice("Still checking which tools are installed in " + p.instance + ".")
 		return nil
-	}
-	if state, known := p.states[tool.Name]; known && state.Installed {
-		a.notice = errorNotice(fmt.Sprintf("%s is already installed in %s at %s.", tool.Name, p.instance, state.Path))
+	case p.notRunning:
+		a.notice = errorNotice(fmt.Sprintf("%s is not running: start it first, then press r here.", p.instance))
+		return nil
+	case state.Installed:
+		a.notice = infoNotice(fmt.Sprintf("%s is already installed in %s at %s.", tool.Name, p.instance, state.Path))
 		return nil
 	}
 	return a.installTool(p, tool)
+}
+
+// canChoose reports whether enter would start an install of the tool
+// under the cursor, for the footer.
+func (p *toolPicker) canChoose() bool {
+	return len(p.tools) > 0 && !p.probing && !p.notRunning && !p.installed(p.cursor)
 }
 
 // applyProbe stores a probe's result, unless a newer probe has started.
@@ -136,21 +174,38 @@ func (p *toolPicker) applyProbe(a *App, msg toolProbeMsg) {
 		return
 	}
 	p.probing = false
+	p.stopProbe = nil
 	p.probeErr = msg.err
+	p.notRunning, p.status = msg.notRunning, msg.status
 	p.states = nil
 	if msg.err != nil {
-		a.cfg.Log.Warn("tool probe failed", "instance", p.instance, "err", msg.err)
+		a.cfg.Log.Warn("tool probe failed", "instance", p.instance, "err", msg.err, "status", string(msg.status))
 		return
 	}
 	p.states = msg.states
 	a.cfg.Log.Info("tool probe done", "instance", p.instance, "states", fmt.Sprint(msg.states))
+	if p.lastInstall != nil && p.states[p.lastInstall.tool].Installed {
+		p.lastInstall = nil
+	}
 	if p.installed(p.cursor) {
 		p.moveToFirstMissing()
 	}
 }
 
+// cancelProbe ends the running probe's limactl call, if any, because its
+// result has no reader once the picker closes.
+func (p *toolPicker) cancelProbe(a *App) {
+	if p.stopProbe == nil {
+		return
+	}
+	a.cfg.Log.Debug("tool probe canceled", "instance", p.instance, "gen", p.probeGen)
+	p.stopProbe()
+	p.stopProbe = nil
+	p.probing = false
+}
+
 // installed reports whether the last successful probe found the tool at
-// index i installed.
+// index i ready.
 func (p *toolPicker) installed(i int) bool {
 	if i < 0 || i >= len(p.tools) {
 		return false
@@ -167,88 +222,6 @@ func (p *toolPicker) moveToFirstMissing() {
 	}
 }
 
-// Widths of the picker's columns, so that the states and descriptions line
-// up whatever the tool names are.
-const (
-	toolStateWidth = len("not installed")
-	toolColumnGap  = "  "
-)
-
-func (p *toolPicker) view(a *App) string {
-	width := max(1, a.width-4) // the border and the padding
-	rows := []string{a.styles.Title.Render(truncate("Install a tool in "+p.instance, width)), ""}
-	rows = append(rows, p.toolRows(a, width)...)
-	rows = append(rows, "")
-	rows = append(rows, p.statusRows(a, width)...)
-	body := a.styles.Focused.Width(a.width).Height(a.height - a.footerHeight()).Render(strings.Join(rows, "\n"))
-	return body + "\n" + a.noticeText() + "\n" + a.help.ShortHelpView(a.keys.toolPickerHelp())
-}
-
-func (p *toolPicker) toolRows(a *App, width int) []string {
-	nameWidth := 0
-	for _, tool := range p.tools {
-		nameWidth = max(nameWidth, len(tool.Name))
-	}
-	rows := make([]string, 0, len(p.tools))
-	for i, tool := range p.tools {
-		cursor := "  "
-		if i == p.cursor {
-			cursor = "▶ "
-		}
-		state := p.stateText(tool.Name)
-		text := fmt.Sprintf("%-*s%s%-*s%s", nameWidth, tool.Name, toolColumnGap, toolStateWidth, state, toolColumnGap)
-		text = truncate(text+tool.Description, width-2)
-		switch {
-		case p.installed(i):
-			text = a.styles.Muted.Render(text)
-		case i == p.cursor:
-			text = a.styles.Selected.Render(text)
-		}
-		rows = append(rows, cursor+text)
-	}
-	return rows
-}
-
-// stateText is a tool's state column: what the last probe found, or why
-// nothing is known.
-func (p *toolPicker) stateText(name string) string {
-	switch state, known := p.states[name]; {
-	case p.probing && !known:
-		return "checking…"
-	case !known:
-		return "unknown"
-	case state.Installed:
-		return "installed"
-	}
-	return "not installed"
-}
-
-// statusRows return what the picker is doing, what went wrong, or what the
-// tool under the cursor is.
-func (p *toolPicker) statusRows(a *App, width int) []string {
-	wrap := a.styles.Danger.Width(width)
-	switch {
-	case p.probing:
-		return []string{a.styles.Busy.Render(a.spinner.View()) + " Checking which tools are installed in " + p.instance + "…"}
-	case p.probeErr != nil:
-		return []string{
-			wrap.Render("Could not check which tools are installed: " + oneLine(p.probeErr.Error())),
-			a.styles.Muted.Width(width).Render("Press r to check again. Enter still installs the selected tool, because the install scripts are safe to run twice."),
-		}
-	case len(p.tools) == 0:
-		return nil
-	}
-	tool := p.tools[p.cursor]
-	if !p.installed(p.cursor) {
-		return []string{truncate("Enter installs "+tool.Name+" inside "+p.instance+" and streams its output.", width)}
-	}
-	rows := []string{a.styles.Muted.Render(truncate(tool.Name+" is installed at "+p.states[tool.Name].Path+".", width))}
-	if p.allInstalled() {
-		rows = append(rows, a.styles.OK.Render("Every tool is installed."))
-	}
-	return rows
-}
-
 func (p *toolPicker) allInstalled() bool {
 	for i := range p.tools {
 		if !p.installed(i) {
@@ -256,13 +229,4 @@ func (p *toolPicker) allInstalled() bool {
 		}
 	}
 	return true
-}
-
-// toolPickerHelp lists the picker's keys for its footer.
-func (k keyMap) toolPickerHelp() []key.Binding {
-	install := k.Enter
-	install.SetHelp("enter", "install")
-	probe := k.Refresh
-	probe.SetHelp("r", "check again")
-	return []key.Binding{k.Up, k.Down, install, probe, k.Back}
 }

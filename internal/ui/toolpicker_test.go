@@ -23,13 +23,26 @@ type guestStub struct {
 
 	mu        sync.Mutex
 	installed map[string]string // tool name to its path
-	runs      []guestRun
+	// needsSetup maps a tool whose executable is present to its missing
+	// setup parts, comma-separated; an install completes it.
+	needsSetup map[string]string
+	runs       []guestRun
 	// probeErr and probeStdout, when set, replace the probe's output.
 	probeErr    error
 	probeStdout string
 	// installErr fails the next install after installLines are printed.
 	installErr   error
 	installLines []lima.Line
+	// blockProbe and blockInstall hold those runs until their context
+	// ends. activeProbes counts the probes running now, maxActiveProbes
+	// the most at once, and canceledRuns the runs whose context ended.
+	blockProbe      bool
+	blockInstall    bool
+	activeProbes    int
+	maxActiveProbes int
+	canceledRuns    int
+	// started receives the kind of each run as it starts, when set.
+	started chan string
 }
 
 // guestRun is one Run call: the guest command and which script was fed.
@@ -40,9 +53,13 @@ type guestRun struct {
 }
 
 func newGuestStub(installed map[string]string) *guestStub {
+	if installed == nil {
+		installed = map[string]string{}
+	}
 	return &guestStub{
 		stubLimactl: &stubLimactl{list: lima.ListResult{Instances: toolInstances()}},
 		installed:   installed,
+		needsSetup:  map[string]string{},
 	}
 }
 
@@ -54,16 +71,41 @@ func toolInstances() []lima.Instance {
 	}
 }
 
-func (g *guestStub) Run(_ context.Context, name string, script io.Reader, onLine func(lima.Line), command ...string) error {
+func (g *guestStub) Run(ctx context.Context, name string, script io.Reader, onLine func(lima.Line), command ...string) error {
 	data, err := io.ReadAll(script)
 	if err != nil {
 		return err
 	}
 	kind := scriptKind(data)
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.runs = append(g.runs, guestRun{instance: name, command: strings.Join(command, " "), script: kind})
+	started := g.started
+	block := (kind == "probe" && g.blockProbe) || (kind != "probe" && kind != "other" && g.blockInstall)
+	if kind == "probe" {
+		g.activeProbes++
+		g.maxActiveProbes = max(g.maxActiveProbes, g.activeProbes)
+	}
+	g.mu.Unlock()
+	defer func() {
+		if kind == "probe" {
+			g.mu.Lock()
+			g.activeProbes--
+			g.mu.Unlock()
+		}
+	}()
+	if started != nil {
+		started <- kind
+	}
+	if block {
+		<-ctx.Done()
+		g.mu.Lock()
+		g.canceledRuns++
+		g.mu.Unlock()
+		return &lima.Error{Op: "shell", Instance: name, ExitCode: -1, Message: "canceled", Kind: lima.KindCanceled, Err: ctx.Err()}
+	}
 
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	switch kind {
 	case "probe":
 		if g.probeErr != nil {
@@ -75,9 +117,14 @@ func (g *guestStub) Run(_ context.Context, name string, script io.Reader, onLine
 			return nil
 		}
 		for _, tool := range tools.Catalog() {
-			if path, ok := g.installed[tool.Name]; ok {
+			path, installed := g.installed[tool.Name]
+			missing, incomplete := g.needsSetup[tool.Name]
+			switch {
+			case installed && incomplete:
+				onLine(lima.Line{Text: "tool=" + tool.Name + " state=incomplete missing=" + missing + " path=" + path})
+			case installed:
 				onLine(lima.Line{Text: "tool=" + tool.Name + " state=installed path=" + path})
-			} else {
+			default:
 				onLine(lima.Line{Text: "tool=" + tool.Name + " state=missing"})
 			}
 		}
@@ -94,7 +141,10 @@ func (g *guestStub) Run(_ context.Context, name string, script io.Reader, onLine
 		g.installErr = nil
 		return err
 	}
-	g.installed[kind] = "/home/you.guest/.local/bin/" + kind
+	if _, present := g.installed[kind]; !present {
+		g.installed[kind] = "/home/you.guest/.local/bin/" + kind
+	}
+	delete(g.needsSetup, kind)
 	onLine(lima.Line{Text: "aisand: " + kind + " is ready"})
 	return nil
 }
@@ -174,7 +224,8 @@ func picker(t *testing.T, a *App) *toolPicker {
 
 func TestInstallToolItemNeedsRunning(t *testing.T) {
 	a := newTestApp(t, newGuestStub(nil).stubLimactl, 100, 30)
-	cases := map[string]string{"dev": "", "off": "needs Running", "nohome": "guest home unknown"}
+	cases := map[string]string{"dev": "", "off": "needs Running",
+		"nohome": "guest home unknown, see config.user.home in limactl list --format json nohome"}
 	for _, inst := range toolInstances() {
 		item := a.installToolItem(inst)
 		if item.label != "Install tool" {
@@ -223,6 +274,7 @@ func TestOpenPickerRefusesEmptyGuestHome(t *testing.T) {
 }
 
 func TestPickerProbesAndShowsStates(t *testing.T) {
+	t.Setenv("HOME", "/Users/you")
 	stub := newGuestStub(map[string]string{"brew": "/home/linuxbrew/.linuxbrew/bin/brew"})
 	a := newTestApp(t, stub.stubLimactl, 100, 30)
 	a.cfg.Limactl = stub
@@ -241,7 +293,7 @@ func TestPickerProbesAndShowsStates(t *testing.T) {
 	if len(runs) != 1 {
 		t.Fatalf("runs = %+v, want one probe", runs)
 	}
-	want := guestRun{instance: "dev", command: "bash -s /home/you.guest", script: "probe"}
+	want := guestRun{instance: "dev", command: "bash -s /home/you.guest /Users/you", script: "probe"}
 	if runs[0] != want {
 		t.Errorf("probe run = %+v, want %+v", runs[0], want)
 	}
@@ -272,6 +324,9 @@ func TestPickerInstalledToolCannotBeChosen(t *testing.T) {
 	}
 	if !strings.Contains(a.notice.text, "brew is already installed in dev at /home/linuxbrew/.linuxbrew/bin/brew") {
 		t.Errorf("notice = %q", a.notice.text)
+	}
+	if a.notice.isErr {
+		t.Error("the already-installed notice is shown as an error")
 	}
 	if !strings.Contains(screen(a), "brew is installed at /home/linuxbrew/.linuxbrew/bin/brew") {
 		t.Errorf("screen does not show the path:\n%s", screen(a))
@@ -466,19 +521,18 @@ func TestPickerDropsStaleProbe(t *testing.T) {
 	}
 }
 
-func TestPickerInstallWithoutHostHome(t *testing.T) {
+func TestPickerNeedsHostHome(t *testing.T) {
 	t.Setenv("HOME", "")
 	stub := newGuestStub(map[string]string{})
 	a := newTestApp(t, stub.stubLimactl, 100, 30)
 	a.cfg.Limactl = stub
-	drain(t, a, openPicker(t, a, "dev"))
-	if cmd := press(a, "enter"); cmd != nil || a.logView != nil {
-		t.Fatal("install started without a host home")
+	if cmd := openPicker(t, a, "dev"); cmd != nil || a.page != nil {
+		t.Fatal("the picker opened without a host home")
 	}
 	if !strings.Contains(a.notice.text, "cannot find your home folder") {
 		t.Errorf("notice = %q", a.notice.text)
 	}
-	if !strings.Contains(screen(a), "cannot find your home folder") {
-		t.Errorf("the picker does not show the notice:\n%s", screen(a))
+	if runs := stub.guestRuns(); len(runs) != 0 {
+		t.Errorf("probe ran without a host home: %+v", runs)
 	}
 }
