@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,18 +12,23 @@ import (
 )
 
 // toolGuestHandler is the fake guest of the tool picker tests. It runs the
-// real probe with bash and the guest's bin/ as the whole PATH, so only the
-// stand-ins placed there count as installed. The opencode install script
-// downloads, so the handler replaces it: the first run fails and later runs
-// put an opencode executable in bin/. Marker files in the guest
-// folder change the probe: probe-slow delays it once, probe-fails fails it
-// once.
+// real probe with bash and the guest's home/ in place of the guest home.
+// Its PATH is the guest's bin/ and sys/, which contains only the programs
+// the probe needs, so only the stand-ins placed in bin/ count. The opencode install script downloads, so the handler
+// replaces it: the first run fails, and later runs put an opencode
+// executable in bin/ unless one is there and link home/'s config and
+// credentials to the host home. Marker files in the guest folder change
+// the runs: probe-slow delays the probe once, probe-fails fails it once,
+// install-works skips the first failure, and install-hangs makes the
+// install wait until it is stopped.
 const toolGuestHandler = `#!/bin/bash
 set -euo pipefail
 guest=$(cd "$(dirname "$0")" && pwd)
 script=$(mktemp)
 trap 'rm -f "$script"' EXIT
 cat >"$script"
+# The command is: bash -s GUEST_HOME HOST_HOME
+host_home=$4
 
 if cmp -s "$script" "$guest/probe.sh"; then
 	if [[ -e $guest/probe-fails ]]; then
@@ -35,20 +41,27 @@ if cmp -s "$script" "$guest/probe.sh"; then
 		sleep 2
 	fi
 	program=$(command -v "$1")
-	shift
-	PATH="$guest/bin" "$program" "$@" <"$script"
+	PATH="$guest/bin:$guest/sys" "$program" -s "$guest/home" "$host_home" <"$script"
 	exit
 fi
 
 if cmp -s "$script" "$guest/opencode.sh"; then
 	echo "aisand: downloading opencode"
-	if [[ ! -e $guest/failed-once ]]; then
+	if [[ -e $guest/install-hangs ]]; then
+		exec sleep 60
+	fi
+	if [[ ! -e $guest/failed-once && ! -e $guest/install-works ]]; then
 		touch "$guest/failed-once"
 		echo "curl: (6) Could not resolve host: opencode.ai" >&2
 		exit 6
 	fi
-	printf '#!/bin/sh\necho 1.0.0\n' >"$guest/bin/opencode"
-	chmod +x "$guest/bin/opencode"
+	if [[ ! -e $guest/bin/opencode ]]; then
+		printf '#!/bin/sh\necho 1.0.0\n' >"$guest/bin/opencode"
+		chmod +x "$guest/bin/opencode"
+	fi
+	mkdir -p "$guest/home/.config" "$guest/home/.local/share/opencode"
+	ln -sfn "$host_home/.config/opencode" "$guest/home/.config/opencode"
+	ln -sfn "$host_home/.local/share/opencode/auth.json" "$guest/home/.local/share/opencode/auth.json"
 	echo "aisand: opencode is ready"
 	exit 0
 fi
@@ -58,7 +71,8 @@ exit 97
 `
 
 // toolGuest sets up the fake guest of instance name: brew present on its
-// PATH, opencode missing, and the scripts the handler compares stdin with.
+// PATH with its login line, opencode missing, and the scripts the handler
+// compares stdin with.
 func toolGuest(t *testing.T, fake *limatest.Fake, name string) string {
 	t.Helper()
 	guest := fake.GuestDir(name)
@@ -66,10 +80,12 @@ func toolGuest(t *testing.T, fake *limatest.Fake, name string) string {
 	if !ok {
 		t.Fatal("opencode is not in the catalog")
 	}
+	brew := filepath.Join(guest, "bin", "brew")
 	files := map[string][]byte{
-		"probe.sh":    tools.ProbeScript(),
-		"opencode.sh": opencode.InstallScript(),
-		"bin/brew":    []byte("#!/bin/sh\necho 'Homebrew 4.0.0'\n"),
+		"probe.sh":      tools.ProbeScript(),
+		"opencode.sh":   opencode.InstallScript(),
+		"bin/brew":      []byte("#!/bin/sh\necho 'Homebrew 4.0.0'\n"),
+		"home/.profile": []byte(`eval "$(` + brew + ` shellenv)"` + "\n"),
 	}
 	for file, data := range files {
 		path := filepath.Join(guest, file)
@@ -77,6 +93,19 @@ func toolGuest(t *testing.T, fake *limatest.Fake, name string) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, program := range []string{"grep", "readlink"} {
+		found, err := exec.LookPath(program)
+		if err != nil {
+			t.Fatalf("the probe needs %s: %v", program, err)
+		}
+		link := filepath.Join(guest, "sys", program)
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(found, link); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,11 +134,11 @@ func (s *session) chooseMenuItem(label string) {
 	s.t.Fatalf("menu has no item %q:\n%s", label, s.screen())
 }
 
-// toolRow returns the screen line that shows the tool.
+// toolRow returns the screen line that shows the tool, selected or not.
 func toolRow(t *testing.T, screen, tool string) string {
 	t.Helper()
 	for _, line := range strings.Split(screen, "\n") {
-		if strings.Contains(line, " "+tool+" ") {
+		if strings.Contains(line, "│ ▶ "+tool+" ") || strings.Contains(line, "│   "+tool+" ") {
 			return line
 		}
 	}
@@ -150,13 +179,16 @@ func TestToolPickerInstallsMissingTool(t *testing.T) {
 	if row := toolRow(t, screen, "opencode"); !strings.Contains(row, "not installed") || !strings.Contains(row, "▶") {
 		t.Errorf("opencode row is not missing and selected: %q", row)
 	}
-	probeArgv := "shell --tty=false --workdir / dev -- bash -s /home/alice.guest"
+	probeArgv := "shell --tty=false --workdir / dev -- bash -s /home/alice.guest " + fake.Home
 	if !hasCall(t, fake, probeArgv) {
 		t.Fatalf("no probe call %q in %q", probeArgv, argvs(t, fake))
 	}
 
-	// brew is grayed: choosing it installs nothing.
-	s.keys("Up", "Enter")
+	// brew is grayed: choosing it installs nothing, and enter leaves the
+	// footer.
+	s.keys("Up")
+	s.waitGone("enter install")
+	s.keys("Enter")
 	// The temporary guest path is too long for the footer, so only its
 	// start is checked.
 	s.waitFor("brew is already installed in dev at " + guest[:20])
@@ -166,7 +198,7 @@ func TestToolPickerInstallsMissingTool(t *testing.T) {
 	s.waitFor("Install opencode in dev", "aisand: downloading opencode", "Could not resolve host: opencode.ai",
 		"failed (exit status 6)", "✗ Failed")
 	s.keys("Escape")
-	screen = s.waitFor("Install a tool in dev", "not installed")
+	screen = s.waitFor("Install a tool in dev", "not installed", "The last install of opencode failed: exit status 6")
 	if row := toolRow(t, screen, "opencode"); !strings.Contains(row, "not installed") {
 		t.Errorf("opencode row after a failed install: %q", row)
 	}
@@ -176,7 +208,7 @@ func TestToolPickerInstallsMissingTool(t *testing.T) {
 	s.waitFor("Install opencode in dev", "aisand: opencode is ready", "✓ Done in")
 	s.keys("Escape")
 	screen = s.waitFor("Install a tool in dev", "Every tool is installed.")
-	if strings.Contains(screen, "not installed") {
+	if strings.Contains(screen, "not installed") || strings.Contains(screen, "The last install") {
 		t.Errorf("a tool still shows not installed:\n%s", screen)
 	}
 	for _, tool := range []string{"brew", "opencode"} {
@@ -187,7 +219,7 @@ func TestToolPickerInstallsMissingTool(t *testing.T) {
 
 	// The fake received probe, install, probe, install, probe, each with
 	// its script on stdin.
-	installArgv := probeArgv + " " + fake.Home
+	installArgv := probeArgv
 	opencode, _ := tools.Lookup("opencode")
 	want := []struct{ argv, stdin string }{
 		{probeArgv, string(tools.ProbeScript())},
@@ -252,5 +284,67 @@ func TestInstallToolGrayedWhenStopped(t *testing.T) {
 	}
 	if calls := guestCalls(t, fake); len(calls) != 0 {
 		t.Errorf("shell calls on a stopped VM: %q", argvs(t, fake))
+	}
+}
+
+// openToolPicker opens the picker of the selected instance dev.
+func (s *session) openToolPicker() {
+	s.t.Helper()
+	s.waitFor("▶ ● dev")
+	s.keys("Enter")
+	s.waitFor("Install tool")
+	s.chooseMenuItem("Install tool")
+}
+
+func TestToolPickerSetsUpPresentOpencode(t *testing.T) {
+	fake := limatest.New(t)
+	fake.AddInstance(t, "dev", limatest.Running, limatest.WithUser("alice", 1000))
+	guest := toolGuest(t, fake, "dev")
+	// OpenCode installed some other way, such as with npm, without links.
+	if err := os.WriteFile(filepath.Join(guest, "bin", "opencode"), []byte("#!/bin/sh\necho 0.9.0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, filepath.Join(guest, "install-works"))
+	s := start(t, fake, aisandBin)
+
+	s.openToolPicker()
+	screen := s.waitFor("needs setup", "keeps the installed opencode", "enter set up")
+	if row := toolRow(t, screen, "opencode"); !strings.Contains(row, "needs setup") || !strings.Contains(row, "▶") {
+		t.Errorf("opencode row is not selected and needing setup: %q", row)
+	}
+
+	s.keys("Enter")
+	s.waitFor("Install opencode in dev", "aisand: opencode is ready", "✓ Done in")
+	s.keys("Escape")
+	s.waitFor("Every tool is installed.")
+	data, err := os.ReadFile(filepath.Join(guest, "bin", "opencode"))
+	if err != nil || !strings.Contains(string(data), "0.9.0") {
+		t.Errorf("the present opencode was replaced: %q, %v", data, err)
+	}
+	link, err := os.Readlink(filepath.Join(guest, "home", ".local/share/opencode/auth.json"))
+	if want := filepath.Join(fake.Home, ".local/share/opencode/auth.json"); err != nil || link != want {
+		t.Errorf("auth.json links to %q (%v), want %q", link, err, want)
+	}
+}
+
+func TestToolPickerStopsInstall(t *testing.T) {
+	fake := limatest.New(t)
+	fake.AddInstance(t, "dev", limatest.Running, limatest.WithUser("alice", 1000))
+	guest := toolGuest(t, fake, "dev")
+	touch(t, filepath.Join(guest, "install-hangs"))
+	s := start(t, fake, aisandBin)
+
+	s.openToolPicker()
+	s.waitFor("Enter installs opencode")
+	s.keys("Enter")
+	s.waitFor("Install opencode in dev", "aisand: downloading opencode", "esc cancel")
+	s.keys("Escape")
+	s.waitFor("Stop installing opencode?", "Running it again later is safe.")
+	s.keys("y")
+	s.waitFor("Canceled after", "aisand: stopped installing opencode")
+	s.keys("Escape")
+	s.waitFor("Install a tool in dev", "The last install of opencode was stopped before it finished.")
+	if _, err := os.Stat(filepath.Join(guest, "bin", "opencode")); err == nil {
+		t.Error("the stopped install went on to put opencode in place")
 	}
 }
