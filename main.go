@@ -156,7 +156,7 @@ func appConfig(logger *slog.Logger) ui.Config {
 	}
 	client, err := setup.Connect()
 	if err != nil {
-		cfg.Problem = &ui.Problem{Title: "aisand cannot use limactl", Lines: []string{err.Error()}}
+		cfg.Problem = &ui.Problem{Title: "aisand cannot start", Lines: []string{err.Error()}}
 		return cfg
 	}
 	cfg.Limactl = client

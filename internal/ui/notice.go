@@ -37,7 +37,7 @@ func (a *App) noticeLines() []string {
 	if text == "" {
 		return []string{""}
 	}
-	lines := strings.Split(lipgloss.Wrap(oneLine(text), a.width, " /"), "\n")
+	lines := strings.Split(lipgloss.Wrap(oneLine(text), a.width, " "), "\n")
 	if len(lines) > maxNoticeLines {
 		lines = lines[:maxNoticeLines]
 		lines[maxNoticeLines-1] = truncate(lines[maxNoticeLines-1]+" …", a.width)
