@@ -114,24 +114,21 @@ func addFolder(t *testing.T, a *App, input string) {
 	finishOperation(t, a, press(a, "y"))
 }
 
-func TestMountActionsNeedRunning(t *testing.T) {
+func TestMountActionsNeedRunningOrStopped(t *testing.T) {
 	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 100, 30)
-	for _, running := range []bool{true, false} {
+	// The instances are Running, Stopped and Broken, in that order.
+	for _, want := range []string{"", "", "needs Running or Stopped"} {
 		press(a, "enter")
 		for _, label := range []string{"Mounts", "Mount", "Unmount"} {
 			index := slices.IndexFunc(a.menu.items, func(item menuItem) bool { return item.label == label })
 			if index < 0 {
 				t.Fatalf("menu lacks %q", label)
 			}
-			disabled := a.menu.items[index].disabled
-			if running && disabled != "" {
-				t.Errorf("%s is grayed on a running VM: %q", label, disabled)
-			}
-			if !running && disabled != "needs Running" {
-				t.Errorf("%s on a stopped VM: disabled = %q", label, disabled)
+			if got := a.menu.items[index].disabled; got != want {
+				t.Errorf("%s on %s: disabled = %q, want %q", label, a.menu.title, got, want)
 			}
 		}
-		press(a, "esc", "j") // the second instance is stopped
+		press(a, "esc", "j")
 	}
 }
 
@@ -143,16 +140,16 @@ func TestMountsListShowsPathsAndModes(t *testing.T) {
 	a.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
 	chooseAction(t, a, "Mounts")
 	s := screen(a)
-	for _, want := range []string{"Mounts of vm1", "MODE", "HOST FOLDER", "GUEST PATH", home + "/src", "/work/src", "same path", "(home folder, kept)"} {
+	for _, want := range []string{"Mounts of vm1", "MODE", "HOST FOLDER", "GUEST PATH", home + "/src", "/work/src", "same path", "(home folder)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Mounts page lacks %q:\n%s", want, s)
 		}
 	}
 	for _, line := range strings.Split(s, "\n") {
-		if strings.Contains(line, "/work/src") && !strings.Contains(line, "read-write") {
+		if strings.Contains(line, "/work/src") && strings.HasPrefix(line, "  read-") && !strings.Contains(line, "read-write") {
 			t.Errorf("the writable mount's row lacks its mode: %q", line)
 		}
-		if strings.Contains(line, "(home folder, kept)") && !strings.Contains(line, "read-only") {
+		if strings.Contains(line, "(home folder)") && !strings.Contains(line, "read-only") {
 			t.Errorf("the home mount's row lacks its mode: %q", line)
 		}
 	}
@@ -203,7 +200,7 @@ func TestMountAddsFolderReadWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"list", "list", "stop vm1", "edit --mount-only " + wantArg + " vm1", "start vm1", "list", "shell vm1 -- test -d " + folder}
+	want := []string{"list", "list", "stop vm1", "edit --mount-only " + wantArg + " vm1", "start vm1", "list", "shell vm1 -- test -d " + folder, "shell vm1 -- test -w " + folder}
 	if got := stub.Calls(); !slices.Equal(got, want) {
 		t.Errorf("calls:\n got %q\nwant %q", got, want)
 	}
@@ -388,8 +385,8 @@ func TestRefusedEditRestartsWithOldMounts(t *testing.T) {
 	a := newMountApp(t, stub)
 	addFolder(t, a, "~/app")
 
-	s := screen(a)
-	for _, want := range []string{"limactl rejected the new mount list", "must not be a system path", "keeps its old mounts", "✗ Failed"} {
+	s := screen(a) + logText(a)
+	for _, want := range []string{"limactl rejected the new mount list", "must not be a system path", "keeps its old mounts", "✗ Failed", "is discarded"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("log view lacks %q:\n%s", want, s)
 		}
@@ -464,21 +461,21 @@ func TestMountVerifyChecksGuestFolder(t *testing.T) {
 	}
 }
 
-func TestStoppedInstanceIsNotChanged(t *testing.T) {
+func TestBrokenInstanceIsNotChanged(t *testing.T) {
 	home := mountHome(t, "app")
 	stub := newMountStub(home)
 	a := newMountApp(t, stub)
 	chooseAction(t, a, "Mount")
 	typeText(a, "~/app")
 	deliverPageMsgs(a, press(a, "enter"))
-	stub.inst.Status = lima.StatusStopped // stopped while the question was open
+	stub.inst.Status = lima.StatusBroken // broke while the question was open
 	finishOperation(t, a, press(a, "y"))
-	if s := screen(a); !strings.Contains(s, "not Running") {
+	if s := screen(a); !strings.Contains(s, "only while it is Running or Stopped") {
 		t.Errorf("log view:\n%s", s)
 	}
 	for _, call := range stub.Calls() {
 		if call != "list" {
-			t.Errorf("a stopped VM got %q", call)
+			t.Errorf("a broken VM got %q", call)
 		}
 	}
 }

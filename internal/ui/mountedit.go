@@ -5,18 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/japacx/aisand/internal/lima"
 	"github.com/japacx/aisand/internal/ops"
 )
 
-// mountChange is one change to a running instance's mount list: a host
-// folder added read-write, or an existing mount removed.
+// mountChange is one change to an instance's mount list: a host folder
+// added read-write, or an existing mount removed.
 type mountChange struct {
 	instance string
 	folder   string // host path, absolute and cleaned
@@ -47,8 +44,9 @@ func hostHome() string {
 }
 
 // mountEdit is the work of one mount change. Lima 2.2.0 edits the mount
-// list of stopped instances only, so the instance is stopped, edited and
-// started again, and the result is read back to confirm it.
+// list of stopped instances only, so a running instance is stopped, edited
+// and started again, and a stopped one is edited and stays stopped. The
+// result is read back to confirm it.
 type mountEdit struct {
 	client Limactl
 	change mountChange
@@ -75,13 +73,8 @@ func (e *mountStepError) Error() string {
 // working folder.
 const rejectedConfig = "lima.REJECTED.yaml"
 
-// sayWidth is the column at which the operation's own lines wrap. The log
-// view cuts longer lines at the terminal's edge, and an error sentence
-// with a path in it is often longer than the status line has room for.
-const sayWidth = 80
-
-// run applies the change and, when it fails, writes the whole error into
-// the log as well, because the status line cuts it at the screen's edge.
+// run applies the change and, when it fails, writes the error into the
+// log as well, so the log file holds the whole story.
 func (e *mountEdit) run(ctx context.Context, emit func(lima.Line)) error {
 	e.emit = emit
 	err := e.apply(ctx)
@@ -98,8 +91,8 @@ func (e *mountEdit) apply(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if inst.Status != lima.StatusRunning {
-		return fmt.Errorf("%s is %s, not Running: start it, then change its mounts", name, statusWord(inst.Status))
+	if reason := mountableState(inst); reason != "" {
+		return fmt.Errorf("%s is %s: its mounts can be changed only while it is Running or Stopped", name, statusWord(inst.Status))
 	}
 	mounts, err := e.change.apply(inst, e.home)
 	if err != nil {
@@ -118,6 +111,9 @@ func (e *mountEdit) apply(ctx context.Context) error {
 	}
 	defer os.RemoveAll(dir)
 
+	if inst.Status == lima.StatusStopped {
+		return e.editStopped(ctx, dir, arg)
+	}
 	e.say("Stopping %s, because Lima changes mounts only while the VM is stopped.", name)
 	if err := e.client.Stop(ctx, name, false, emit); err != nil {
 		return e.recoverFromStop(ctx, err)
@@ -194,10 +190,7 @@ func (e *mountEdit) recoverFromRejectedEdit(ctx context.Context, dir string, edi
 		return &mountStepError{outcome: fmt.Sprintf("limactl edit did not finish, so the change may not have been applied; %s is running again", name), cause: editErr}
 	}
 
-	e.say("limactl rejected the new mount list: %s", limactlMessage(editErr))
-	if _, err := os.Stat(filepath.Join(dir, rejectedConfig)); err == nil {
-		e.say("limactl saved the rejected configuration as %s in a temporary folder, which aisand removes.", rejectedConfig)
-	}
+	e.sayRejected(dir, editErr)
 	e.say("%s keeps its old mounts. Starting it again.", name)
 	if err := e.client.Start(ctx, name, e.emit); err != nil {
 		e.say("%s did not start again. It is stopped with its old mounts.", name)
@@ -226,9 +219,9 @@ func (e *mountEdit) leaveStopped(ctx context.Context, startErr error) error {
 	return &mountStepError{outcome: fmt.Sprintf("the new mount list is saved, but %s failed to start and is left stopped; fix the cause, then start it", name), cause: startErr}
 }
 
-// verify reads the instance back and confirms the change: the mount is
-// listed with the right mode (or gone), and an added mount point exists
-// inside the VM.
+// verify reads the started instance back and confirms the change: the
+// mount is listed with the right mode (or gone), and an added folder is
+// writable inside the VM.
 func (e *mountEdit) verify(ctx context.Context) error {
 	name, folder := e.change.instance, e.change.folder
 	inst, err := e.readInstance(ctx)
@@ -238,38 +231,67 @@ func (e *mountEdit) verify(ctx context.Context) error {
 	if inst.Status != lima.StatusRunning {
 		return fmt.Errorf("%s started, but limactl list now shows it %s", name, statusWord(inst.Status))
 	}
-
-	mount, found := findMount(inst.Mounts, folder, e.home)
+	mount, err := e.checkListed(inst, "started")
+	if err != nil {
+		return err
+	}
 	if !e.change.add {
-		if found {
-			return fmt.Errorf("%s started, but limactl list still shows %s among its mounts", name, folder)
-		}
 		e.say("✓ %s is no longer mounted in %s.", folder, name)
 		return nil
 	}
-	if !found {
-		return fmt.Errorf("%s started, but limactl list does not show %s among its mounts", name, folder)
-	}
-	if !mount.Writable {
-		return fmt.Errorf("%s started, but limactl list shows %s read-only instead of read-write", name, folder)
-	}
-
-	guestPath := mount.MountPoint
-	if guestPath == "" {
-		guestPath = mount.Location
-	}
-	// The path is an argument of its own, never part of a shell line.
-	if err := e.client.Run(ctx, name, nil, e.emit, "test", "-d", guestPath); err != nil {
-		outcome := fmt.Sprintf("%s is listed as mounted, but the folder %s was not found inside %s", folder, guestPath, name)
-		var limaErr *lima.Error
-		if errors.As(err, &limaErr) && limaErr.ExitCode == 1 {
-			// test's own "no": limactl itself worked.
-			return errors.New(outcome)
-		}
-		return &mountStepError{outcome: outcome + ", because the check inside the VM failed", cause: err}
+	guestPath := guestPath(mount)
+	if err := e.checkGuestFolder(ctx, guestPath); err != nil {
+		return err
 	}
 	e.say("✓ Mounted %s read-write at %s in %s.", folder, guestPath, name)
 	return nil
+}
+
+// checkGuestFolder checks inside the VM that guestPath is a folder the
+// guest user can write to. A folder inside the read-only home mount exists
+// even when the read-write mount over it did not take effect, so only the
+// write check tells the two apart. Each path is an argument of its own,
+// never part of a shell line.
+func (e *mountEdit) checkGuestFolder(ctx context.Context, guestPath string) error {
+	name, folder := e.change.instance, e.change.folder
+	checks := []struct {
+		flag    string
+		outcome string
+	}{
+		{"-d", fmt.Sprintf("%s is listed as mounted, but the folder %s was not found inside %s", folder, guestPath, name)},
+		{"-w", fmt.Sprintf("%s is listed as mounted read-write, but %s is not writable inside %s, so the mount did not take effect", folder, guestPath, name)},
+	}
+	for _, check := range checks {
+		err := e.client.Run(ctx, name, nil, e.emit, "test", check.flag, guestPath)
+		if err == nil {
+			continue
+		}
+		var limaErr *lima.Error
+		if errors.As(err, &limaErr) && limaErr.ExitCode == 1 {
+			// test's own "no": limactl itself worked.
+			return errors.New(check.outcome)
+		}
+		return &mountStepError{outcome: check.outcome + ", because the check inside the VM failed", cause: err}
+	}
+	return nil
+}
+
+// checkListed confirms the change in inst's mount list and returns the
+// added mount. after names the step the list was read after.
+func (e *mountEdit) checkListed(inst lima.Instance, after string) (lima.Mount, error) {
+	name, folder := e.change.instance, e.change.folder
+	mount, found := findMount(inst.Mounts, folder, e.home)
+	switch {
+	case !e.change.add && found:
+		return mount, fmt.Errorf("%s %s, but limactl list still shows %s among its mounts", name, after, folder)
+	case !e.change.add:
+		return mount, nil
+	case !found:
+		return mount, fmt.Errorf("%s %s, but limactl list does not show %s among its mounts", name, after, folder)
+	case !mount.Writable:
+		return mount, fmt.Errorf("%s %s, but limactl list shows %s read-only instead of read-write", name, after, folder)
+	}
+	return mount, nil
 }
 
 // readInstance returns the instance from a fresh `limactl list`.
@@ -297,13 +319,10 @@ func (e *mountEdit) statusNow(ctx context.Context) string {
 	return statusWord(inst.Status)
 }
 
-// say writes one message of aisand's own into the log, wrapped at
-// sayWidth. A path longer than that is broken across lines.
+// say writes one message of aisand's own into the log as one line. The
+// log view cuts it at the screen's edge, and the log file keeps it whole.
 func (e *mountEdit) say(format string, args ...any) {
-	text := lipgloss.Wrap(fmt.Sprintf(format, args...), sayWidth, " /")
-	for _, line := range strings.Split(text, "\n") {
-		e.emit(lima.Line{Text: line})
-	}
+	e.emit(lima.Line{Text: fmt.Sprintf(format, args...)})
 }
 
 func statusWord(s lima.Status) string {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -81,7 +80,7 @@ func (a *App) mountChangeBlocked(name string) string {
 	if !ok {
 		return name + " is no longer listed"
 	}
-	return needs(inst, lima.StatusRunning)
+	return mountChangeReason(inst)
 }
 
 // mountsPageUnder returns the open page when it is the Mounts page, so a
@@ -103,6 +102,12 @@ func (p *mountInput) update(a *App, msg tea.Msg) (page, tea.Cmd) {
 			p.offerSuggestions()
 		}
 		return p, nil
+	case tea.PasteMsg:
+		if a.confirm != nil {
+			// Text pasted while the question is open answers nothing,
+			// and the path it was asked about stays as it is.
+			return p, nil
+		}
 	case tea.KeyPressMsg:
 		a.notice = notice{}
 		switch {
@@ -158,8 +163,8 @@ func (p *mountInput) check(a *App) tea.Cmd {
 	}
 }
 
-// applyCheck shows a rejected folder's reason, or asks before the restart
-// that mounting a valid one needs.
+// applyCheck shows a rejected folder's reason, or asks before a valid one
+// is mounted.
 func (p *mountInput) applyCheck(a *App, msg folderCheckedMsg) tea.Cmd {
 	if msg.input != p.checking {
 		return nil
@@ -169,19 +174,7 @@ func (p *mountInput) applyCheck(a *App, msg folderCheckedMsg) tea.Cmd {
 		p.err = msg.err.Error()
 		return nil
 	}
-	name, folder := p.instance, msg.folder
-	a.confirm = &confirm{
-		lines: []string{
-			a.styles.Title.Render(fmt.Sprintf("Mount %s in %s?", folder, name)),
-			"It is mounted read-write at the same path inside the VM.",
-			a.styles.Warn.Render(name + " restarts: it is stopped, its mount list is"),
-			a.styles.Warn.Render("changed, and it is started again. Programs running in it end."),
-		},
-		yes: func(a *App) tea.Cmd {
-			a.page = &mountsList{instance: name, keys: defaultMountKeys()}
-			return a.changeMounts(mountChange{instance: name, folder: folder, add: true})
-		},
-	}
+	a.confirm = a.mountQuestion(mountChange{instance: p.instance, folder: msg.folder, add: true})
 	return nil
 }
 
@@ -191,6 +184,10 @@ func (p *mountInput) applyCheck(a *App, msg folderCheckedMsg) tea.Cmd {
 // Hidden folders are offered once a "." is typed.
 func (p *mountInput) offerSuggestions() {
 	value := p.input.Value()
+	if value == "~" {
+		p.input.SetSuggestions([]string{"~/"})
+		return
+	}
 	prefix, base := splitTyped(value)
 	if prefix != p.listedPrefix {
 		p.input.SetSuggestions(nil)
@@ -221,8 +218,14 @@ func (p *mountInput) listFolderFor(a *App) tea.Cmd {
 	if folder == "" {
 		return nil
 	}
+	var mounts []lima.Mount
+	if inst, ok := a.instanceNamed(p.instance); ok {
+		mounts = append(mounts, inst.Mounts...)
+	}
+	home := hostHome()
 	return func() tea.Msg {
-		return folderListedMsg{prefix: prefix, names: subfolderNames(folder, maxFolderSuggestions)}
+		names := subfolderNames(folder, maxFolderSuggestions)
+		return folderListedMsg{prefix: prefix, names: leadingFolders(folder, names, mounts, home)}
 	}
 }
 

@@ -13,16 +13,51 @@ import (
 )
 
 // mountActions returns the Mounts, Mount and Unmount items of inst's
-// action menu. All three need a running instance: Lima reads the mount
-// list at start, and aisand restarts the instance to change it.
+// action menu. They need a running or stopped instance: a running one is
+// restarted to change its mounts, and a stopped one is edited and stays
+// stopped. Mount and Unmount also need a mount list aisand can write.
 func (a *App) mountActions(inst lima.Instance) []menuItem {
 	name := inst.Name
-	running := needs(inst, lima.StatusRunning)
+	state := mountableState(inst)
+	change := mountChangeReason(inst)
 	return []menuItem{
-		{label: "Mounts", disabled: running, run: func(a *App) tea.Cmd { return a.openMountsList(name) }},
-		{label: "Mount", disabled: running, run: func(a *App) tea.Cmd { return a.openMountInput(name) }},
-		{label: "Unmount", disabled: running, run: func(a *App) tea.Cmd { return a.openUnmountPicker(name) }},
+		{label: "Mounts", disabled: state, run: func(a *App) tea.Cmd { return a.openMountsList(name) }},
+		{label: "Mount", disabled: change, run: func(a *App) tea.Cmd { return a.openMountInput(name) }},
+		{label: "Unmount", disabled: change, run: func(a *App) tea.Cmd { return a.openUnmountPicker(name) }},
 	}
+}
+
+// mountableState returns why inst's mounts cannot be shown or changed in
+// its status, or "" when they can. A Broken instance or one in an unknown
+// state is left alone: limactl may not be able to edit or start it.
+func mountableState(inst lima.Instance) string {
+	if inst.Status == lima.StatusRunning || inst.Status == lima.StatusStopped {
+		return ""
+	}
+	return "needs Running or Stopped"
+}
+
+// mountChangeReason returns why inst's mount list cannot be changed, or ""
+// when it can.
+func mountChangeReason(inst lima.Instance) string {
+	if reason := mountableState(inst); reason != "" {
+		return reason
+	}
+	return unwritableMounts(inst.Mounts)
+}
+
+// unwritableMounts returns why aisand cannot write mounts back with
+// limactl edit --mount-only, such as a folder mounted at another guest
+// path, or "" when it can. An empty list is writable once a folder is
+// added to it.
+func unwritableMounts(mounts []lima.Mount) string {
+	if len(mounts) == 0 {
+		return ""
+	}
+	if _, err := lima.MountOnlyArg(mounts); err != nil {
+		return "aisand cannot write this mount list back: " + err.Error() + "; change it with limactl edit"
+	}
+	return ""
 }
 
 // mountKeys are the keys of the mount pages.
@@ -30,6 +65,8 @@ type mountKeys struct {
 	Mount    key.Binding
 	Unmount  key.Binding
 	Choose   key.Binding
+	First    key.Binding
+	Last     key.Binding
 	Complete key.Binding
 	Confirm  key.Binding
 	Quit     key.Binding
@@ -40,6 +77,8 @@ func defaultMountKeys() mountKeys {
 		Mount:    key.NewBinding(key.WithKeys("m", "a"), key.WithHelp("m", "mount a folder")),
 		Unmount:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unmount")),
 		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "unmount")),
+		First:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "first")),
+		Last:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last")),
 		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "mount")),
 		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
@@ -94,40 +133,63 @@ func (p *mountsList) view(a *App) string {
 	default:
 		rows = append(rows, a.mountTable(inst.Mounts, hostHome())...)
 	}
-	if ok && inst.Status != lima.StatusRunning {
-		rows = append(rows, "", a.styles.Warn.Render(fmt.Sprintf("%s is %s: mounts can be changed only while it runs.", p.instance, statusWord(inst.Status))))
+	bindings := []key.Binding{a.keys.Refresh, a.keys.Back, a.keys.Quit}
+	if ok {
+		if note := mountsNote(inst); note != "" {
+			rows = append(rows, "", a.styles.Warn.Width(a.width).Render(note))
+		}
+		if mountChangeReason(inst) == "" {
+			bindings = append([]key.Binding{p.keys.Mount, p.keys.Unmount}, bindings...)
+		}
 	}
-	bindings := []key.Binding{p.keys.Mount, p.keys.Unmount, a.keys.Refresh, a.keys.Back, a.keys.Quit}
 	return a.pageLayout(rows, bindings)
+}
+
+// mountsNote returns what a change of inst's mounts does in its state, or
+// why there can be none.
+func mountsNote(inst lima.Instance) string {
+	if reason := mountableState(inst); reason != "" {
+		return fmt.Sprintf("%s is %s: its mounts can be changed only while it is Running or Stopped.", inst.Name, statusWord(inst.Status))
+	}
+	if reason := unwritableMounts(inst.Mounts); reason != "" {
+		return "Mount and Unmount are off: " + reason + "."
+	}
+	if inst.Status == lima.StatusStopped {
+		return inst.Name + " is stopped: a change edits its mount list and it stays stopped."
+	}
+	return ""
 }
 
 // mountTable draws mounts as aligned columns: mode, host folder and guest
 // path, with the home folder marked. A guest path equal to the host path,
 // as Lima's mount lists make it, is written "same path" to save room.
+// Widths are display cells, so wide characters keep the columns aligned.
 func (a *App) mountTable(mounts []lima.Mount, home string) []string {
 	const modeWidth = len("read-write")
 	const sameText = "same path"
-	const homeMark = "  (home folder, kept)"
-	// The mark gets no room of its own: the home folder's path is short,
-	// and pageLayout cuts a row that does not fit.
-	available := max(20, a.width-modeWidth-6)
-	hostWidth, guestWidth := len("HOST FOLDER"), len("GUEST PATH")
-	for _, m := range mounts {
-		hostWidth = max(hostWidth, len([]rune(m.Location)))
-		guestWidth = max(guestWidth, len([]rune(guestColumn(m, sameText))))
+	const homeMark = "  (home folder)"
+	guestCells := make([]string, len(mounts))
+	hostNeed, guestNeed := lipgloss.Width("HOST FOLDER"), lipgloss.Width("GUEST PATH")
+	for i, m := range mounts {
+		guestCells[i] = guestColumn(m, sameText)
+		if isHomeMount(m, home) {
+			guestCells[i] += a.styles.Muted.Render(homeMark)
+		}
+		hostNeed = max(hostNeed, lipgloss.Width(m.Location))
+		guestNeed = max(guestNeed, lipgloss.Width(guestCells[i]))
 	}
-	guestWidth = min(guestWidth, available/3)
-	hostWidth = min(hostWidth, available-guestWidth)
+	// The host folder comes first: it is the path the user chose. The
+	// guest column keeps room for "same path" at least, and gets the rest.
+	room := max(20, a.width-modeWidth-6)
+	hostWidth := min(hostNeed, room-min(guestNeed, len(sameText)+3))
+	guestWidth := min(guestNeed, room-hostWidth)
+
 	row := func(mode, host, guest string) string {
 		return "  " + padRight(mode, modeWidth) + "  " + padRight(truncate(host, hostWidth), hostWidth) + "  " + truncate(guest, guestWidth)
 	}
 	rows := []string{a.styles.Muted.Render(row("MODE", "HOST FOLDER", "GUEST PATH"))}
-	for _, m := range mounts {
-		line := row(mountMode(m), m.Location, guestColumn(m, sameText))
-		if isHomeMount(m, home) {
-			line += a.styles.Muted.Render(homeMark)
-		}
-		rows = append(rows, line)
+	for i, m := range mounts {
+		rows = append(rows, row(mountMode(m), m.Location, guestCells[i]))
 	}
 	return rows
 }
@@ -180,7 +242,7 @@ func guestPath(m lima.Mount) string {
 }
 
 func padRight(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-len([]rune(s))))
+	return s + strings.Repeat(" ", max(0, width-lipgloss.Width(s)))
 }
 
 // expandHome returns location with a leading "~" replaced by home, cleaned.

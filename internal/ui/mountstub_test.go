@@ -27,6 +27,9 @@ type mountStub struct {
 	editErr  error
 	startErr error
 	runErr   error
+	// runErrs, when set, gives the error of a guest command by its
+	// arguments joined with spaces, such as "test -w /path".
+	runErrs map[string]error
 	// startStatus is the status a failed start leaves; empty keeps Stopped.
 	startStatus lima.Status
 	// listMounts, when set, replaces the mounts list shows after an edit.
@@ -137,6 +140,9 @@ func (s *mountStub) Run(_ context.Context, name string, _ io.Reader, _ func(lima
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.record("shell " + name + " -- " + strings.Join(command, " "))
+	if err, ok := s.runErrs[strings.Join(command, " ")]; ok {
+		return err
+	}
 	return s.runErr
 }
 

@@ -27,8 +27,16 @@ func (a *App) openUnmountPicker(name string) tea.Cmd {
 	}
 	inst, _ := a.instanceNamed(name)
 	removable := removableMounts(inst.Mounts, hostHome())
-	if len(removable) == 0 {
+	switch {
+	case len(removable) == 0 && len(inst.Mounts) == 0:
+		a.notice = infoNotice(fmt.Sprintf("%s has no mounts to remove.", name))
+		return nil
+	case len(removable) == 0:
 		a.notice = infoNotice(fmt.Sprintf("%s has no mounts to remove: the home folder mount stays.", name))
+		return nil
+	case len(inst.Mounts) == 1:
+		// limactl edit --mount-only cannot write an empty list.
+		a.notice = errorNotice(fmt.Sprintf("Unmount: %s is the only mount of %s, and limactl cannot set an empty mount list; mount another folder first.", removable[0].Location, name))
 		return nil
 	}
 	a.page = &unmountPicker{instance: name, keys: defaultMountKeys(), back: a.mountsPageUnder(), mounts: removable}
@@ -61,27 +69,19 @@ func (p *unmountPicker) update(a *App, msg tea.Msg) (page, tea.Cmd) {
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(keyMsg, a.keys.Down):
 		p.cursor = min(len(p.mounts)-1, p.cursor+1)
+	case key.Matches(keyMsg, p.keys.First):
+		p.cursor = 0
+	case key.Matches(keyMsg, p.keys.Last):
+		p.cursor = len(p.mounts) - 1
 	case key.Matches(keyMsg, p.keys.Choose):
 		p.confirmUnmount(a, p.mounts[p.cursor])
 	}
 	return p, nil
 }
 
-// confirmUnmount asks before the restart that removing m needs.
+// confirmUnmount asks before m is removed.
 func (p *unmountPicker) confirmUnmount(a *App, m lima.Mount) {
-	name, folder := p.instance, expandHome(m.Location, hostHome())
-	a.confirm = &confirm{
-		lines: []string{
-			a.styles.Title.Render(fmt.Sprintf("Unmount %s from %s?", folder, name)),
-			"The folder stays on your machine; only the VM loses access to it.",
-			a.styles.Warn.Render(name + " restarts: it is stopped, its mount list is"),
-			a.styles.Warn.Render("changed, and it is started again. Programs running in it end."),
-		},
-		yes: func(a *App) tea.Cmd {
-			a.page = &mountsList{instance: name, keys: defaultMountKeys()}
-			return a.changeMounts(mountChange{instance: name, folder: folder})
-		},
-	}
+	a.confirm = a.mountQuestion(mountChange{instance: p.instance, folder: expandHome(m.Location, hostHome())})
 }
 
 func (p *unmountPicker) view(a *App) string {
@@ -96,7 +96,22 @@ func (p *unmountPicker) view(a *App) string {
 		}
 		rows = append(rows, cursor+label+"  "+a.styles.Muted.Render(mountMode(m)))
 	}
-	rows = append(rows, "", a.styles.Muted.Render("Your home folder stays mounted read-only and is not listed."))
-	bindings := []key.Binding{a.keys.Up, a.keys.Down, p.keys.Choose, a.keys.Back, a.keys.Quit}
+	if inst, ok := a.instanceNamed(p.instance); ok {
+		if note := homeMountNote(inst.Mounts, hostHome()); note != "" {
+			rows = append(rows, "", a.styles.Muted.Width(a.width).Render(note))
+		}
+	}
+	bindings := []key.Binding{a.keys.Up, a.keys.Down, p.keys.First, p.keys.Last, p.keys.Choose, a.keys.Back, a.keys.Quit}
 	return a.pageLayout(rows, bindings)
+}
+
+// homeMountNote says how the home folder is mounted, since the picker
+// does not list it, or "" when it is not mounted.
+func homeMountNote(mounts []lima.Mount, home string) string {
+	for _, m := range mounts {
+		if isHomeMount(m, home) {
+			return "Your home folder stays mounted " + mountMode(m) + " and is not listed."
+		}
+	}
+	return ""
 }
