@@ -86,9 +86,13 @@ func TestProfileLineWholeOnMainScreen(t *testing.T) {
 	sys, activation := activatedHost(t)
 	a, log := loggedApp(t, &HostSetup{System: sys, Activation: activation}, 100, 30)
 
-	// The notice is wrapped: its lines joined must hold the line whole.
+	// The notice is wrapped at spaces: its lines joined by a space must
+	// hold the line whole.
 	var footer strings.Builder
-	for _, line := range a.noticeLines() {
+	for i, line := range a.noticeLines() {
+		if i > 0 {
+			footer.WriteString(" ")
+		}
 		footer.WriteString(ansiCodes.ReplaceAllString(line, ""))
 	}
 	if !strings.Contains(footer.String(), activation.Profile.Line) {
