@@ -63,7 +63,7 @@ const (
 // state in one run, to be fed to `bash -s` on stdin with the arguments from
 // ProbeArgs. ParseProbe reads its stdout.
 func ProbeScript() []byte {
-	return mustReadScript("probe.sh")
+	return mustJoinScript("probe.sh")
 }
 
 // ProbeArgs returns the arguments that follow `bash -s` for the probe

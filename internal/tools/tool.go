@@ -75,7 +75,7 @@ func Lookup(name string) (Tool, bool) {
 // line is ReadyLine. Running it on a VM where the tool is ready changes
 // nothing.
 func (t Tool) InstallScript() []byte {
-	return mustReadScript(t.script)
+	return mustJoinScript(t.script)
 }
 
 // InstallArgs returns the arguments that follow `bash -s` for the install
@@ -109,6 +109,21 @@ func validateHome(label, home string) error {
 		return fmt.Errorf("the %s %q contains a line break or NUL character", label, home)
 	}
 	return nil
+}
+
+// libScript is the embedded file of functions that every script handed out
+// here starts with. It also contains the first lines of each script: the
+// bash line and set -euo pipefail.
+const libScript = "lib.sh"
+
+// mustJoinScript returns libScript followed by the named script. The
+// result goes to `bash -s` on stdin, where a script cannot source another
+// file, so the shared functions travel in the same text.
+func mustJoinScript(name string) []byte {
+	lib := mustReadScript(libScript)
+	script := mustReadScript(name)
+	joined := make([]byte, 0, len(lib)+len(script))
+	return append(append(joined, lib...), script...)
 }
 
 func mustReadScript(name string) []byte {

@@ -63,6 +63,24 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// handedOutScript is a script as InstallScript or ProbeScript returns it,
+// with the name of the embedded file it comes from.
+type handedOutScript struct {
+	file string
+	text []byte
+}
+
+// handedOutScripts returns every catalog tool's install script and the
+// probe script.
+func handedOutScripts(t *testing.T) []handedOutScript {
+	t.Helper()
+	var scripts []handedOutScript
+	for _, tool := range Catalog() {
+		scripts = append(scripts, handedOutScript{tool.script, tool.InstallScript()})
+	}
+	return append(scripts, handedOutScript{"probe.sh", ProbeScript()})
+}
+
 func TestInstallScriptShape(t *testing.T) {
 	for _, tool := range Catalog() {
 		script := tool.InstallScript()
@@ -71,6 +89,33 @@ func TestInstallScriptShape(t *testing.T) {
 		}
 		if !bytes.Contains(script, []byte(`say "`+tool.Name+` is ready"`)) {
 			t.Errorf("%s: script does not print %q", tool.Name, tool.ReadyLine())
+		}
+	}
+}
+
+// TestScriptsJoinLib checks that each handed-out script is lib.sh followed
+// by its own file, and that only the last line runs main, so that bash has
+// read the whole text before anything runs.
+func TestScriptsJoinLib(t *testing.T) {
+	lib := mustReadScript(libScript)
+	if !bytes.HasPrefix(lib, []byte("#!/usr/bin/env bash\nset -euo pipefail\n")) {
+		t.Errorf("%s does not start with the bash line and set -euo pipefail", libScript)
+	}
+	if !bytes.HasSuffix(lib, []byte("\n")) {
+		t.Errorf("%s does not end with a line break, so its last line would run into the script", libScript)
+	}
+	const runMain = `main "$@" </dev/null`
+	for _, script := range handedOutScripts(t) {
+		own := mustReadScript(script.file)
+		if !bytes.Equal(script.text, append(append([]byte(nil), lib...), own...)) {
+			t.Errorf("%s: the handed-out script is not %s followed by %s", script.file, libScript, script.file)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(script.text), "\n"), "\n")
+		if last := lines[len(lines)-1]; last != runMain {
+			t.Errorf("%s: last line = %q, want %q", script.file, last, runMain)
+		}
+		if n := strings.Count(string(script.text), "\n"+runMain); n != 1 {
+			t.Errorf("%s: %q appears %d times, want once, at the end", script.file, runMain, n)
 		}
 	}
 }

@@ -1,11 +1,9 @@
-#!/usr/bin/env bash
-set -euo pipefail
-
+# shellcheck shell=bash
 # Installs Homebrew for Linux with its official installer, after the apt
 # packages it needs, and makes brew available to the guest user's login
 # shells.
 #
-# Usage: bash -s GUEST_HOME [HOST_HOME] < brew.sh
+# Usage: cat lib.sh brew.sh | bash -s GUEST_HOME [HOST_HOME]
 #   GUEST_HOME  the guest user's home folder, for example /home/alice.guest
 #   HOST_HOME   accepted so that every install script takes the same
 #               arguments, and not used
@@ -24,21 +22,6 @@ readonly installer_url=https://raw.githubusercontent.com/Homebrew/install/HEAD/i
 readonly prerequisites=(build-essential procps curl file git)
 readonly lock_wait=${AISAND_APT_LOCK_WAIT:-600}
 readonly retry_pause=${AISAND_APT_RETRY_PAUSE:-5}
-work_dir="" # temporary folder for the installer and apt's messages
-
-remove_work_dir() {
-	[[ -z $work_dir ]] || rm -rf -- "$work_dir"
-}
-trap remove_work_dir EXIT
-
-say() {
-	printf 'aisand: %s\n' "$*"
-}
-
-fail() {
-	printf 'aisand: %s\n' "$*" >&2
-	exit 1
-}
 
 missing_packages() {
 	local package status
@@ -109,11 +92,7 @@ find_brew() {
 run_installer() {
 	local guest_home=$1 installer=$work_dir/install.sh status=0
 
-	say "downloading the Homebrew installer from $installer_url"
-	curl -fsSL --proto '=https' --retry 3 -o "$installer" "$installer_url" || status=$?
-	if ((status != 0)); then
-		fail "downloading the Homebrew installer from $installer_url failed (curl exit status $status)"
-	fi
+	download_installer "the Homebrew installer" "$installer_url" "$installer"
 
 	HOME=$guest_home NONINTERACTIVE=1 bash "$installer" || status=$?
 	if ((status != 0)); then
@@ -121,35 +100,12 @@ run_installer() {
 	fi
 }
 
-# Prints the file bash reads at login: the first of these that exists, or
-# ~/.profile when none does.
-login_profile() {
-	local guest_home=$1 name
-	for name in .bash_profile .bash_login .profile; do
-		if [[ -e $guest_home/$name ]]; then
-			printf '%s\n' "$guest_home/$name"
-			return 0
-		fi
-	done
-	printf '%s\n' "$guest_home/.profile"
-}
-
-add_login_line() {
-	local guest_home=$1 line=$2 profile
-	profile=$(login_profile "$guest_home")
-	if [[ -f $profile ]] && grep -qxF -- "$line" "$profile"; then
-		return 0
-	fi
-	printf '\n# Added by aisand\n%s\n' "$line" >>"$profile"
-	say "added '$line' to $profile"
-}
-
 main() {
 	(($# >= 1 && $# <= 2)) || fail "expected the arguments GUEST_HOME [HOST_HOME], got $# arguments"
 	local guest_home=$1 brew
 	[[ $guest_home == /* ]] || fail "GUEST_HOME must be an absolute path, got '$guest_home'"
 	[[ -d $guest_home ]] || fail "the guest home $guest_home does not exist"
-	work_dir=$(mktemp -d)
+	make_work_dir
 
 	install_prerequisites
 
@@ -161,10 +117,7 @@ main() {
 			fail "the Homebrew installer finished, but no brew executable was found in /home/linuxbrew/.linuxbrew/bin or $guest_home/.linuxbrew/bin"
 		say "installed Homebrew at $brew"
 	fi
-	local shellenv_line
-	# shellcheck disable=SC2016 # $(...) is for the login shell to run
-	printf -v shellenv_line 'eval "$(%q shellenv)"' "$brew"
-	add_login_line "$guest_home" "$shellenv_line"
+	add_login_line "$guest_home" "$(brew_login_line "$brew")"
 
 	say "brew is ready"
 }

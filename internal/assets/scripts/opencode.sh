@@ -1,11 +1,9 @@
-#!/usr/bin/env bash
-set -euo pipefail
-
+# shellcheck shell=bash
 # Installs OpenCode for the guest user and signs it in by linking its
 # config and credentials to the host home, which the VM mounts read-only at
 # the same path. No key is copied into the VM.
 #
-# Usage: bash -s GUEST_HOME HOST_HOME < opencode.sh
+# Usage: cat lib.sh opencode.sh | bash -s GUEST_HOME HOST_HOME
 #   GUEST_HOME  the guest user's home folder, for example /home/alice.guest
 #   HOST_HOME   the host user's home folder as mounted in the guest
 #
@@ -15,21 +13,6 @@ set -euo pipefail
 # Running the script again changes nothing.
 
 readonly installer_url=https://opencode.ai/install
-work_dir="" # temporary folder for the installer
-
-remove_work_dir() {
-	[[ -z $work_dir ]] || rm -rf -- "$work_dir"
-}
-trap remove_work_dir EXIT
-
-say() {
-	printf 'aisand: %s\n' "$*"
-}
-
-fail() {
-	printf 'aisand: %s\n' "$*" >&2
-	exit 1
-}
 
 require_absolute_path() {
 	local label=$1 value=$2
@@ -54,11 +37,7 @@ find_opencode() {
 run_installer() {
 	local guest_home=$1 installer=$work_dir/install status=0
 
-	say "downloading the OpenCode installer from $installer_url"
-	curl -fsSL --proto '=https' --retry 3 -o "$installer" "$installer_url" || status=$?
-	if ((status != 0)); then
-		fail "downloading the OpenCode installer from $installer_url failed (curl exit status $status)"
-	fi
+	download_installer "the OpenCode installer" "$installer_url" "$installer"
 
 	# --no-modify-path because the installer would add its PATH line to
 	# ~/.bashrc, which Ubuntu skips for non-interactive shells. The login
@@ -67,29 +46,6 @@ run_installer() {
 	if ((status != 0)); then
 		fail "the OpenCode installer failed (exit status $status)"
 	fi
-}
-
-# Prints the file bash reads at login: the first of these that exists, or
-# ~/.profile when none does.
-login_profile() {
-	local guest_home=$1 name
-	for name in .bash_profile .bash_login .profile; do
-		if [[ -e $guest_home/$name ]]; then
-			printf '%s\n' "$guest_home/$name"
-			return 0
-		fi
-	done
-	printf '%s\n' "$guest_home/.profile"
-}
-
-add_login_line() {
-	local guest_home=$1 line=$2 profile
-	profile=$(login_profile "$guest_home")
-	if [[ -f $profile ]] && grep -qxF -- "$line" "$profile"; then
-		return 0
-	fi
-	printf '\n# Added by aisand\n%s\n' "$line" >>"$profile"
-	say "added '$line' to $profile"
 }
 
 # Prints an unused name for moving the given path aside: the path followed by
@@ -110,7 +66,7 @@ backup_name() {
 # already points at TARGET is left alone.
 link_to_host() {
 	local target=$1 link=$2 backup
-	if [[ -L $link && $(readlink -- "$link") == "$target" ]]; then
+	if links_to "$link" "$target"; then
 		say "$link already links to $target"
 		return 0
 	fi
@@ -130,7 +86,7 @@ main() {
 	require_absolute_path GUEST_HOME "$guest_home"
 	require_absolute_path HOST_HOME "$host_home"
 	[[ -d $guest_home ]] || fail "the guest home $guest_home does not exist"
-	work_dir=$(mktemp -d)
+	make_work_dir
 
 	if opencode=$(find_opencode "$guest_home"); then
 		say "OpenCode is already installed at $opencode"
@@ -141,9 +97,7 @@ main() {
 		say "installed OpenCode at $opencode"
 	fi
 	if [[ $opencode == "$guest_home/.opencode/bin/opencode" ]]; then
-		# Single quotes keep $HOME and $PATH for the login shell to expand.
-		# shellcheck disable=SC2016
-		add_login_line "$guest_home" 'export PATH="$HOME/.opencode/bin:$PATH"'
+		add_login_line "$guest_home" "$(opencode_login_line)"
 	fi
 
 	local host_config=$host_home/.config/opencode

@@ -1,10 +1,8 @@
-#!/usr/bin/env bash
-set -euo pipefail
-
+# shellcheck shell=bash
 # Reports, in one run, which of aisand's tools are installed in the guest,
 # and whether the setup their install script adds is in place.
 #
-# Usage: bash -s GUEST_HOME HOST_HOME < probe.sh
+# Usage: cat lib.sh probe.sh | bash -s GUEST_HOME HOST_HOME
 #   GUEST_HOME  the guest user's home folder, for example /home/alice.guest
 #   HOST_HOME   the host user's home folder as mounted in the guest
 #
@@ -20,29 +18,6 @@ set -euo pipefail
 #   login-line   the line in the login profile that puts it on PATH
 #   config-link  ~/.config/opencode linking to the host's folder
 #   auth-link    ~/.local/share/opencode/auth.json linking to the host's file
-
-# Prints the file bash reads at login, chosen as the install scripts do.
-login_profile() {
-	local guest_home=$1 name
-	for name in .bash_profile .bash_login .profile; do
-		if [[ -e $guest_home/$name ]]; then
-			printf '%s\n' "$guest_home/$name"
-			return 0
-		fi
-	done
-	printf '%s\n' "$guest_home/.profile"
-}
-
-has_login_line() {
-	local guest_home=$1 line=$2 profile
-	profile=$(login_profile "$guest_home")
-	[[ -f $profile ]] && grep -qxF -- "$line" "$profile"
-}
-
-links_to() {
-	local link=$1 target=$2
-	[[ -L $link && $(readlink -- "$link") == "$target" ]]
-}
 
 # Prints one tool's line. missing is a comma-separated list of the absent
 # parts, empty when none is.
@@ -79,11 +54,9 @@ find_executable() {
 # brew.sh looks in Homebrew's two prefixes before PATH and adds a shellenv
 # line with the path it found.
 probe_brew() {
-	local guest_home=$1 brew="" missing="" line
+	local guest_home=$1 brew="" missing=""
 	if brew=$(find_executable brew /home/linuxbrew/.linuxbrew/bin/brew "$guest_home/.linuxbrew/bin/brew" PATH); then
-		# shellcheck disable=SC2016 # $(...) is for the login shell to run
-		printf -v line 'eval "$(%q shellenv)"' "$brew"
-		has_login_line "$guest_home" "$line" || missing=login-line
+		has_login_line "$guest_home" "$(brew_login_line "$brew")" || missing=login-line
 	fi
 	report brew "$brew" "$missing"
 }
@@ -94,8 +67,7 @@ probe_opencode() {
 	local guest_home=$1 host_home=$2 opencode="" parts=()
 	if opencode=$(find_executable opencode PATH "$guest_home/.opencode/bin/opencode"); then
 		if [[ $opencode == "$guest_home/.opencode/bin/opencode" ]]; then
-			# shellcheck disable=SC2016 # the login shell expands $HOME and $PATH
-			has_login_line "$guest_home" 'export PATH="$HOME/.opencode/bin:$PATH"' || parts+=(login-line)
+			has_login_line "$guest_home" "$(opencode_login_line)" || parts+=(login-line)
 		fi
 		links_to "$guest_home/.config/opencode" "$host_home/.config/opencode" || parts+=(config-link)
 		links_to "$guest_home/.local/share/opencode/auth.json" "$host_home/.local/share/opencode/auth.json" ||
@@ -107,8 +79,7 @@ probe_opencode() {
 
 main() {
 	if (($# != 2)) || [[ $1 != /* || $2 != /* ]]; then
-		printf 'aisand: expected two arguments, the absolute paths of the guest home and the host home\n' >&2
-		exit 1
+		fail "expected two arguments, the absolute paths of the guest home and the host home"
 	fi
 	local guest_home=$1 host_home=$2
 
