@@ -97,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		defer closer.Close()
 	}
+	// Several aisand windows may share the log; the pid tells them apart.
+	logger = logger.With("pid", os.Getpid())
 	logger.Info("aisand started", "version", buildVersion())
 
 	cfg := appConfig(logger)

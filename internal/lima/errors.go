@@ -96,7 +96,7 @@ func fatalMessage(stderr []string) string {
 	for _, level := range []string{"fatal", "error"} {
 		for i := len(stderr) - 1; i >= 0; i-- {
 			if rec, ok := ParseLogLine(stderr[i]); ok && rec.Level == level {
-				return rec.Message
+				return trimFormatNoise(rec.Message)
 			}
 		}
 	}
@@ -110,6 +110,14 @@ func fatalMessage(stderr []string) string {
 		}
 	}
 	return ""
+}
+
+// trimFormatNoise removes the "%!w(<nil>)" that limactl 2.2.0 appends to
+// some validation errors (a nil error formatted with %w), which means
+// nothing to a reader.
+func trimFormatNoise(msg string) string {
+	msg = strings.ReplaceAll(msg, ": %!w(<nil>)", "")
+	return strings.ReplaceAll(msg, "%!w(<nil>)", "")
 }
 
 // LogRecord is one logfmt line of limactl's stderr.

@@ -105,3 +105,11 @@ func TestErrorWithoutMessage(t *testing.T) {
 		t.Errorf("Explanation() = %q", e.Explanation())
 	}
 }
+
+func TestFatalMessageTrimsNilWrap(t *testing.T) {
+	line := `time="t" level=fatal msg="the YAML is invalid, saved the buffer as ` + "`lima.REJECTED.yaml`" + `: field ` + "`mounts[2].location`" + ` refers to a non-directory path: ` + "`/home/tester/vanish`" + `: %!w(<nil>)"`
+	msg := fatalMessage([]string{line})
+	if strings.Contains(msg, "%!w") || !strings.HasSuffix(msg, "`/home/tester/vanish`") {
+		t.Errorf("message = %q", msg)
+	}
+}

@@ -379,3 +379,20 @@ func TestMountQuestionIgnoresPaste(t *testing.T) {
 	}
 	_ = os.Remove(filepath.Join(home, "app"))
 }
+
+func TestUnmountQuestionInsideHomeSaysReadOnly(t *testing.T) {
+	list := []lima.Instance{{Name: "dev", Status: lima.StatusRunning, Mounts: []lima.Mount{
+		{Location: "/Users/you", MountPoint: "/Users/you"},
+		{Location: "/Users/you/src", MountPoint: "/Users/you/src", Writable: true},
+		{Location: "/opt/data", MountPoint: "/opt/data", Writable: true},
+	}}}
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: list}}, 100, 30)
+	inside := strings.Join(a.mountQuestion(mountChange{instance: "dev", folder: "/Users/you/src"}).lines, " ")
+	if !strings.Contains(inside, "can still read it") {
+		t.Errorf("question for a folder inside the read-only home: %q", inside)
+	}
+	outside := strings.Join(a.mountQuestion(mountChange{instance: "dev", folder: "/opt/data"}).lines, " ")
+	if !strings.Contains(outside, "only the VM loses access") {
+		t.Errorf("question for a folder outside every mount: %q", outside)
+	}
+}

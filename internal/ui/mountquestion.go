@@ -25,6 +25,9 @@ func (a *App) mountQuestion(change mountChange) *confirm {
 	} else {
 		title = fmt.Sprintf("Unmount %s from %s?", folder, name)
 		about = "The folder stays on your machine; only the VM loses access to it."
+		if insideReadOnlyMount(a, name, folder) {
+			about = "The folder stays on your machine. The VM can still read it through the read-only mount of a folder around it, but no longer write to it."
+		}
 	}
 	effect := name + " restarts: it is stopped, its mount list is changed, and it is started again. Programs running in it end."
 	if inst, ok := a.instanceNamed(name); ok && inst.Status == lima.StatusStopped {
@@ -52,4 +55,20 @@ func (a *App) questionLines(style lipgloss.Style, text string) []string {
 		lines[i] = style.Render(strings.TrimRight(line, " "))
 	}
 	return lines
+}
+
+// insideReadOnlyMount reports whether folder lies inside another of the
+// instance's mounts that is read-only, such as the home folder, which
+// keeps the folder readable in the VM after its own mount is gone.
+func insideReadOnlyMount(a *App, instance, folder string) bool {
+	inst, ok := a.instanceNamed(instance)
+	if !ok {
+		return false
+	}
+	for _, m := range inst.Mounts {
+		if !m.Writable && m.Location != folder && strings.HasPrefix(folder, strings.TrimSuffix(m.Location, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }
