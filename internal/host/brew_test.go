@@ -5,12 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/japacx/aisand/internal/host/hosttest"
 )
 
 func TestFindBrewOnPath(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	want := writeProgram(t, fake.bin, "brew", `echo "Homebrew 4.5.8"`)
-	writeProgram(t, filepath.Join(fake.home, ".linuxbrew", "bin"), "brew", `echo "Homebrew 4.0.0"`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	want := hosttest.WriteProgram(t, fake.Bin, "brew", `echo "Homebrew 4.5.8"`)
+	hosttest.WriteProgram(t, filepath.Join(fake.Home, ".linuxbrew", "bin"), "brew", `echo "Homebrew 4.0.0"`)
 
 	path, onPath := FindBrew(fake)
 
@@ -23,8 +25,8 @@ func TestFindBrewOnPath(t *testing.T) {
 }
 
 func TestFindBrewInHomePrefix(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
-	want := writeProgram(t, filepath.Join(fake.home, ".linuxbrew", "bin"), "brew", `echo "Homebrew 4.5.8"`)
+	fake := hosttest.New(t, "linux", "amd64")
+	want := hosttest.WriteProgram(t, filepath.Join(fake.Home, ".linuxbrew", "bin"), "brew", `echo "Homebrew 4.5.8"`)
 
 	path, onPath := FindBrew(fake)
 
@@ -37,7 +39,7 @@ func TestFindBrewInHomePrefix(t *testing.T) {
 }
 
 func TestFindBrewNowhere(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 
 	if path, onPath := FindBrew(fake); path != "" || onPath {
 		t.Errorf("FindBrew = %q, %v; want nothing", path, onPath)
@@ -45,7 +47,7 @@ func TestFindBrewNowhere(t *testing.T) {
 }
 
 func TestBrewFoldersOrder(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 
 	folders := brewFolders(fake)
 
@@ -53,7 +55,7 @@ func TestBrewFoldersOrder(t *testing.T) {
 		"/opt/homebrew/bin",
 		"/usr/local/bin",
 		"/home/linuxbrew/.linuxbrew/bin",
-		filepath.Join(fake.home, ".linuxbrew", "bin"),
+		filepath.Join(fake.Home, ".linuxbrew", "bin"),
 	}
 	if strings.Join(folders, ",") != strings.Join(want, ",") {
 		t.Errorf("folders = %v, want %v", folders, want)
@@ -61,12 +63,12 @@ func TestBrewFoldersOrder(t *testing.T) {
 }
 
 func TestCheckBrewOutsidePath(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
-	writeProgram(t, fake.bin, "qemu-system-x86_64", `echo "QEMU emulator version 8.2.2"`)
-	writeProgram(t, fake.bin, "qemu-img", `echo "qemu-img version 8.2.2"`)
-	brewFolder := filepath.Join(fake.home, ".linuxbrew", "bin")
-	writeProgram(t, brewFolder, "brew", `echo "Homebrew 4.5.8"`)
-	writeProgram(t, brewFolder, "limactl", `echo "limactl version 2.2.0"`)
+	fake := hosttest.New(t, "linux", "amd64")
+	hosttest.WriteProgram(t, fake.Bin, "qemu-system-x86_64", `echo "QEMU emulator version 8.2.2"`)
+	hosttest.WriteProgram(t, fake.Bin, "qemu-img", `echo "qemu-img version 8.2.2"`)
+	brewFolder := filepath.Join(fake.Home, ".linuxbrew", "bin")
+	hosttest.WriteProgram(t, brewFolder, "brew", `echo "Homebrew 4.5.8"`)
+	hosttest.WriteProgram(t, brewFolder, "limactl", `echo "limactl version 2.2.0"`)
 
 	report := Check(context.Background(), fake)
 
@@ -97,9 +99,9 @@ func TestCheckBrewOutsidePath(t *testing.T) {
 }
 
 func TestActivateBrewAfterFreshInstall(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
-	brewFolder := filepath.Join(fake.home, ".linuxbrew", "bin")
-	brew := writeProgram(t, brewFolder, "brew", `echo "Homebrew 4.5.8"`)
+	fake := hosttest.New(t, "linux", "amd64")
+	brewFolder := filepath.Join(fake.Home, ".linuxbrew", "bin")
+	brew := hosttest.WriteProgram(t, brewFolder, "brew", `echo "Homebrew 4.5.8"`)
 	oldPath := fake.Getenv("PATH")
 
 	activation, err := ActivateBrew(fake)
@@ -122,7 +124,7 @@ func TestActivateBrewAfterFreshInstall(t *testing.T) {
 	if activation.Profile == nil {
 		t.Fatal("Profile = nil for a brew that was not on PATH")
 	}
-	if want := filepath.Join(fake.home, ".bashrc"); activation.Profile.File != want {
+	if want := filepath.Join(fake.Home, ".bashrc"); activation.Profile.File != want {
 		t.Errorf("profile file = %q, want %q", activation.Profile.File, want)
 	}
 
@@ -139,7 +141,7 @@ func TestActivateBrewAfterFreshInstall(t *testing.T) {
 }
 
 func TestActivateBrewNotFound(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 	oldPath := fake.Getenv("PATH")
 
 	_, err := ActivateBrew(fake)
@@ -174,15 +176,15 @@ func TestProfileForShells(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.goos+" "+c.shell, func(t *testing.T) {
-			fake := newFakeSystem(t, c.goos, "arm64")
-			fake.env["SHELL"] = c.shell
+			fake := hosttest.New(t, c.goos, "arm64")
+			fake.Setenv("SHELL", c.shell)
 			if c.zdotdir != "" {
-				fake.env["ZDOTDIR"] = c.zdotdir
+				fake.Setenv("ZDOTDIR", c.zdotdir)
 			}
 
 			profile := ProfileFor(fake, brew)
 
-			if want := strings.Replace(c.file, "HOME", fake.home, 1); profile.File != want {
+			if want := strings.Replace(c.file, "HOME", fake.Home, 1); profile.File != want {
 				t.Errorf("file = %q, want %q", profile.File, want)
 			}
 			if profile.Line != c.line {
@@ -193,7 +195,7 @@ func TestProfileForShells(t *testing.T) {
 }
 
 func TestProfileForQuotesPath(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 
 	profile := ProfileFor(fake, "/home/Jo's Mac/.linuxbrew/bin/brew")
 

@@ -8,16 +8,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/japacx/aisand/internal/host/hosttest"
 )
+
+// The fake in hosttest stands in for System in these tests.
+var _ System = (*hosttest.System)(nil)
 
 // installLinuxPrograms writes fake limactl, QEMU and brew programs into the
 // fake's bin folder.
-func installLinuxPrograms(t *testing.T, fake *fakeSystem) {
+func installLinuxPrograms(t *testing.T, fake *hosttest.System) {
 	t.Helper()
-	writeProgram(t, fake.bin, "limactl", `echo "limactl version 2.2.0"`)
-	writeProgram(t, fake.bin, "qemu-system-x86_64", `echo "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"; echo "Copyright (c) 2003-2023"`)
-	writeProgram(t, fake.bin, "qemu-img", `echo "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"`)
-	writeProgram(t, fake.bin, "brew", `echo "Homebrew 4.5.8"; echo "Homebrew/homebrew-core (git revision 1a2b)"`)
+	hosttest.WriteProgram(t, fake.Bin, "limactl", `echo "limactl version 2.2.0"`)
+	hosttest.WriteProgram(t, fake.Bin, "qemu-system-x86_64", `echo "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"; echo "Copyright (c) 2003-2023"`)
+	hosttest.WriteProgram(t, fake.Bin, "qemu-img", `echo "qemu-img version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)"`)
+	hosttest.WriteProgram(t, fake.Bin, "brew", `echo "Homebrew 4.5.8"; echo "Homebrew/homebrew-core (git revision 1a2b)"`)
 }
 
 func mustDependency(t *testing.T, report Report, name string) Dependency {
@@ -38,7 +43,7 @@ func dependencyNames(report Report) []string {
 }
 
 func TestCheckLinuxAllFound(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
 
 	report := Check(context.Background(), fake)
@@ -66,7 +71,7 @@ func TestCheckLinuxAllFound(t *testing.T) {
 		if dependency.State != Found {
 			t.Errorf("%s: state = %v (%s), want found", c.name, dependency.State, dependency.Problem)
 		}
-		if want := filepath.Join(fake.bin, c.name); dependency.Path != want {
+		if want := filepath.Join(fake.Bin, c.name); dependency.Path != want {
 			t.Errorf("%s: path = %q, want %q", c.name, dependency.Path, want)
 		}
 		if dependency.Version != c.version {
@@ -85,8 +90,8 @@ func TestCheckLinuxAllFound(t *testing.T) {
 }
 
 func TestCheckLinuxArm64QemuName(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "arm64")
-	writeProgram(t, fake.bin, "qemu-system-aarch64", `echo "QEMU emulator version 9.0.0"`)
+	fake := hosttest.New(t, "linux", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "qemu-system-aarch64", `echo "QEMU emulator version 9.0.0"`)
 
 	report := Check(context.Background(), fake)
 
@@ -103,7 +108,7 @@ func TestCheckLinuxArm64QemuName(t *testing.T) {
 }
 
 func TestCheckLinuxNothingFound(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 
 	report := Check(context.Background(), fake)
 
@@ -140,10 +145,10 @@ func TestCheckLinuxNothingFound(t *testing.T) {
 }
 
 func TestCheckDarwinDependencies(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	fake.kvm = kvmMissing
-	writeProgram(t, fake.bin, "limactl", `echo "limactl version 2.2.0"`)
-	writeProgram(t, fake.bin, "brew", `echo "Homebrew 4.5.8"`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	fake.KVM = hosttest.KVMMissing
+	hosttest.WriteProgram(t, fake.Bin, "limactl", `echo "limactl version 2.2.0"`)
+	hosttest.WriteProgram(t, fake.Bin, "brew", `echo "Homebrew 4.5.8"`)
 
 	report := Check(context.Background(), fake)
 
@@ -159,7 +164,7 @@ func TestCheckDarwinDependencies(t *testing.T) {
 }
 
 func TestCheckDarwinLimaMissing(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "amd64")
+	fake := hosttest.New(t, "darwin", "amd64")
 
 	report := Check(context.Background(), fake)
 
@@ -177,18 +182,18 @@ func TestCheckDarwinLimaMissing(t *testing.T) {
 func TestCheckKVMStates(t *testing.T) {
 	cases := []struct {
 		name    string
-		state   kvmState
+		state   hosttest.KVMState
 		warning string
 	}{
-		{"usable", kvmUsable, ""},
-		{"missing", kvmMissing, "/dev/kvm does not exist"},
-		{"not accessible", kvmDenied, "/dev/kvm is not readable and writable"},
+		{"usable", hosttest.KVMUsable, ""},
+		{"missing", hosttest.KVMMissing, "/dev/kvm does not exist"},
+		{"not accessible", hosttest.KVMDenied, "/dev/kvm is not readable and writable"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fake := newFakeSystem(t, "linux", "amd64")
+			fake := hosttest.New(t, "linux", "amd64")
 			installLinuxPrograms(t, fake)
-			fake.kvm = c.state
+			fake.KVM = c.state
 
 			report := Check(context.Background(), fake)
 
@@ -222,10 +227,10 @@ func TestCheckRootRefused(t *testing.T) {
 	saved := allowRootForTests
 	t.Cleanup(func() { allowRootForTests = saved })
 	allowRootForTests = ""
-	fake := newFakeSystem(t, "linux", "amd64")
-	marker := filepath.Join(fake.root, "limactl-ran")
-	writeProgram(t, fake.bin, "limactl", `echo ran > "`+marker+`"; echo "limactl: must not run as the root user" >&2; exit 1`)
-	fake.euid = 0
+	fake := hosttest.New(t, "linux", "amd64")
+	marker := filepath.Join(fake.Root, "limactl-ran")
+	hosttest.WriteProgram(t, fake.Bin, "limactl", `echo ran > "`+marker+`"; echo "limactl: must not run as the root user" >&2; exit 1`)
+	fake.EUID = 0
 
 	report := Check(context.Background(), fake)
 
@@ -255,9 +260,9 @@ func TestCheckRootRefused(t *testing.T) {
 func TestCheckRootAllowedForTests(t *testing.T) {
 	saved := allowRootForTests
 	t.Cleanup(func() { allowRootForTests = saved })
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	fake.euid = 0
+	fake.EUID = 0
 
 	allowRootForTests = "yes"
 	report := Check(context.Background(), fake)
@@ -277,36 +282,36 @@ func TestCheckRootAllowedForTests(t *testing.T) {
 func TestCheckAisandLimactl(t *testing.T) {
 	cases := []struct {
 		name       string
-		value      func(fake *fakeSystem) string
+		value      func(fake *hosttest.System) string
 		state      State
 		problem    string
 		canInstall bool
 	}{
 		{
 			name: "file outside PATH",
-			value: func(fake *fakeSystem) string {
-				return writeProgram(t, filepath.Join(fake.root, "other"), "limactl", `echo "limactl version 1.2.1"`)
+			value: func(fake *hosttest.System) string {
+				return hosttest.WriteProgram(t, filepath.Join(fake.Root, "other"), "limactl", `echo "limactl version 1.2.1"`)
 			},
 			state: Found,
 		},
 		{
 			name: "name on PATH",
-			value: func(fake *fakeSystem) string {
-				writeProgram(t, fake.bin, "limactl-nightly", `echo "limactl version 1.2.1"`)
+			value: func(fake *hosttest.System) string {
+				hosttest.WriteProgram(t, fake.Bin, "limactl-nightly", `echo "limactl version 1.2.1"`)
 				return "limactl-nightly"
 			},
 			state: Found,
 		},
 		{
 			name:    "file does not exist",
-			value:   func(fake *fakeSystem) string { return filepath.Join(fake.root, "nowhere", "limactl") },
+			value:   func(fake *hosttest.System) string { return filepath.Join(fake.Root, "nowhere", "limactl") },
 			state:   Missing,
 			problem: "does not exist",
 		},
 		{
 			name: "file not executable",
-			value: func(fake *fakeSystem) string {
-				path := filepath.Join(fake.root, "limactl.txt")
+			value: func(fake *hosttest.System) string {
+				path := filepath.Join(fake.Root, "limactl.txt")
 				if err := os.WriteFile(path, []byte("#!/bin/sh\n"), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -317,23 +322,23 @@ func TestCheckAisandLimactl(t *testing.T) {
 		},
 		{
 			name:    "folder",
-			value:   func(fake *fakeSystem) string { return fake.home },
+			value:   func(fake *hosttest.System) string { return fake.Home },
 			state:   Missing,
 			problem: "folder",
 		},
 		{
 			name:    "name not on PATH",
-			value:   func(fake *fakeSystem) string { return "limactl-nowhere" },
+			value:   func(fake *hosttest.System) string { return "limactl-nowhere" },
 			state:   Missing,
 			problem: "not found on PATH",
 		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fake := newFakeSystem(t, "linux", "amd64")
+			fake := hosttest.New(t, "linux", "amd64")
 			installLinuxPrograms(t, fake)
 			value := c.value(fake)
-			fake.env["AISAND_LIMACTL"] = value
+			fake.Setenv("AISAND_LIMACTL", value)
 
 			report := Check(context.Background(), fake)
 
@@ -345,7 +350,7 @@ func TestCheckAisandLimactl(t *testing.T) {
 				t.Errorf("override = %q, want AISAND_LIMACTL", limactl.Override)
 			}
 			if c.state == Found {
-				if limactl.Path == filepath.Join(fake.bin, "limactl") {
+				if limactl.Path == filepath.Join(fake.Bin, "limactl") {
 					t.Error("used the limactl on PATH instead of AISAND_LIMACTL")
 				}
 				if limactl.Version != "1.2.1" {
@@ -370,10 +375,10 @@ func TestCheckAisandLimactl(t *testing.T) {
 }
 
 func TestCheckQemuOverride(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	other := writeProgram(t, filepath.Join(fake.root, "qemu"), "qemu-system-x86_64", `echo "QEMU emulator version 10.1.0"`)
-	fake.env["QEMU_SYSTEM_X86_64"] = other + " -some-debug-flag"
+	other := hosttest.WriteProgram(t, filepath.Join(fake.Root, "qemu"), "qemu-system-x86_64", `echo "QEMU emulator version 10.1.0"`)
+	fake.Setenv("QEMU_SYSTEM_X86_64", other+" -some-debug-flag")
 
 	report := Check(context.Background(), fake)
 
@@ -390,9 +395,9 @@ func TestCheckQemuOverride(t *testing.T) {
 }
 
 func TestCheckBrokenVersionCall(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	writeProgram(t, fake.bin, "limactl", `echo "starting"; echo "error while loading shared libraries: libfoo.so" >&2; exit 127`)
+	hosttest.WriteProgram(t, fake.Bin, "limactl", `echo "starting"; echo "error while loading shared libraries: libfoo.so" >&2; exit 127`)
 
 	report := Check(context.Background(), fake)
 
@@ -415,9 +420,9 @@ func TestCheckBrokenVersionCall(t *testing.T) {
 }
 
 func TestCheckVersionCallTimesOut(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	writeProgram(t, fake.bin, "qemu-img", `exec /bin/sleep 60`)
+	hosttest.WriteProgram(t, fake.Bin, "qemu-img", `exec /bin/sleep 60`)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 
@@ -433,9 +438,9 @@ func TestCheckVersionCallTimesOut(t *testing.T) {
 }
 
 func TestCheckVersionOnStderr(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	writeProgram(t, fake.bin, "qemu-img", `echo "qemu-img version 7.0.0" >&2`)
+	hosttest.WriteProgram(t, fake.Bin, "qemu-img", `echo "qemu-img version 7.0.0" >&2`)
 
 	report := Check(context.Background(), fake)
 
@@ -445,7 +450,7 @@ func TestCheckVersionOnStderr(t *testing.T) {
 }
 
 func TestCheckUnsupportedSystem(t *testing.T) {
-	fake := newFakeSystem(t, "windows", "amd64")
+	fake := hosttest.New(t, "windows", "amd64")
 
 	report := Check(context.Background(), fake)
 
@@ -474,7 +479,7 @@ func TestOSMatchesProcess(t *testing.T) {
 	if system.Geteuid() != os.Geteuid() {
 		t.Errorf("Geteuid() = %d, want %d", system.Geteuid(), os.Geteuid())
 	}
-	program := writeProgram(t, t.TempDir(), "tool", "exit 0")
+	program := hosttest.WriteProgram(t, t.TempDir(), "tool", "exit 0")
 	if err := system.Access(program, AccessExecute); err != nil {
 		t.Errorf("Access(executable, execute) = %v, want nil", err)
 	}
@@ -484,11 +489,11 @@ func TestOSMatchesProcess(t *testing.T) {
 }
 
 func TestCheckBrokenSuggestsFix(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	writeProgram(t, fake.bin, "qemu-img", `echo "qemu-img: missing libfoo" >&2; exit 1`)
-	override := writeProgram(t, fake.root, "my-limactl", `exit 3`)
-	fake.env["AISAND_LIMACTL"] = override
+	hosttest.WriteProgram(t, fake.Bin, "qemu-img", `echo "qemu-img: missing libfoo" >&2; exit 1`)
+	override := hosttest.WriteProgram(t, fake.Root, "my-limactl", `exit 3`)
+	fake.Setenv("AISAND_LIMACTL", override)
 
 	report := Check(context.Background(), fake)
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/japacx/aisand/internal/host/hosttest"
 )
 
 // ownedInfo is a file owned by the group gid.
@@ -22,16 +24,16 @@ func (o ownedInfo) Sys() any { return &syscall.Stat_t{Gid: o.gid} }
 
 // deniedKVM returns a Linux host whose /dev/kvm the user may not use and
 // which is owned by gid. Group names come from names, not the test machine.
-func deniedKVM(t *testing.T, gid uint32, names map[uint32]string) *fakeSystem {
+func deniedKVM(t *testing.T, gid uint32, names map[uint32]string) *hosttest.System {
 	t.Helper()
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	fake.kvm = kvmDenied
-	info, err := os.Stat(fake.root)
+	fake.KVM = hosttest.KVMDenied
+	info, err := os.Stat(fake.Root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake.kvmInfo = ownedInfo{FileInfo: info, gid: gid}
+	fake.KVMInfo = ownedInfo{FileInfo: info, gid: gid}
 	saved := groupName
 	t.Cleanup(func() { groupName = saved })
 	groupName = func(gid uint32) (string, error) {
@@ -43,7 +45,7 @@ func deniedKVM(t *testing.T, gid uint32, names map[uint32]string) *fakeSystem {
 	return fake
 }
 
-func kvmWarning(t *testing.T, fake *fakeSystem) Notice {
+func kvmWarning(t *testing.T, fake *hosttest.System) Notice {
 	t.Helper()
 	report := Check(context.Background(), fake)
 	if len(report.Warnings) != 1 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/japacx/aisand/internal/host/hosttest"
 )
 
 func stepTitles(steps []Step) []string {
@@ -17,8 +19,8 @@ func stepTitles(steps []Step) []string {
 }
 
 func TestPlanLinuxWithoutBrew(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
-	writeProgram(t, fake.bin, "sudo", "exit 0")
+	fake := hosttest.New(t, "linux", "amd64")
+	hosttest.WriteProgram(t, fake.Bin, "sudo", "exit 0")
 	report := Check(context.Background(), fake)
 
 	steps := Plan(fake, report)
@@ -46,7 +48,7 @@ func TestPlanLinuxWithoutBrew(t *testing.T) {
 }
 
 func TestPlanWithoutSudo(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 	report := Check(context.Background(), fake)
 
 	steps := Plan(fake, report)
@@ -58,9 +60,9 @@ func TestPlanWithoutSudo(t *testing.T) {
 }
 
 func TestPlanWithBrewInstallsOnlyMissing(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
-	if err := os.Remove(filepath.Join(fake.bin, "qemu-img")); err != nil {
+	if err := os.Remove(filepath.Join(fake.Bin, "qemu-img")); err != nil {
 		t.Fatal(err)
 	}
 	report := Check(context.Background(), fake)
@@ -74,7 +76,7 @@ func TestPlanWithBrewInstallsOnlyMissing(t *testing.T) {
 }
 
 func TestPlanNothingWhenReady(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	installLinuxPrograms(t, fake)
 	report := Check(context.Background(), fake)
 
@@ -87,8 +89,8 @@ func TestPlanNothingAsRoot(t *testing.T) {
 	saved := allowRootForTests
 	t.Cleanup(func() { allowRootForTests = saved })
 	allowRootForTests = ""
-	fake := newFakeSystem(t, "linux", "amd64")
-	fake.euid = 0
+	fake := hosttest.New(t, "linux", "amd64")
+	fake.EUID = 0
 	report := Check(context.Background(), fake)
 
 	if steps := Plan(fake, report); steps != nil {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/japacx/aisand/internal/host/hosttest"
 )
 
 // lineRecorder collects the lines a step emits.
@@ -43,9 +45,9 @@ func readLines(t *testing.T, path string) []string {
 // writeHomebrewFakes writes a fake curl that records its arguments and
 // "downloads" an installer, a fake bash that runs it, and the brew that the
 // installer puts into ~/.linuxbrew/bin.
-func writeHomebrewFakes(t *testing.T, fake *fakeSystem) {
+func writeHomebrewFakes(t *testing.T, fake *hosttest.System) {
 	t.Helper()
-	writeProgram(t, fake.bin, "curl", `
+	hosttest.WriteProgram(t, fake.Bin, "curl", `
 printf '%s\n' "$@" > "$HOME/curl-arguments"
 while [ $# -gt 0 ]; do
 	if [ "$1" = --output ]; then output=$2; fi
@@ -54,11 +56,11 @@ done
 printf '%s\n' 'echo "==> Installing Homebrew"' \
 	'/bin/mkdir -p "$HOME/.linuxbrew/bin"' \
 	'/bin/cp "$HOME/staged-brew" "$HOME/.linuxbrew/bin/brew"' > "$output"`)
-	writeProgram(t, fake.bin, "bash", `
+	hosttest.WriteProgram(t, fake.Bin, "bash", `
 printf '%s\n' "$1" > "$HOME/installer-path"
 if [ "$NONINTERACTIVE" != 1 ]; then echo "NONINTERACTIVE is not 1" >&2; exit 9; fi
 . "$1"`)
-	writeProgram(t, fake.home, "staged-brew", `
+	hosttest.WriteProgram(t, fake.Home, "staged-brew", `
 printf '%s\n' "$@" > "$HOME/brew-arguments"
 echo "==> Fetching $2"
 echo "Warning: a message on stderr" >&2
@@ -66,7 +68,7 @@ echo "==> Pouring $2"`)
 }
 
 func TestHomebrewThenFormulaSteps(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 	writeHomebrewFakes(t, fake)
 	steps := Plan(fake, Check(context.Background(), fake))
 	if len(steps) != 3 {
@@ -80,7 +82,7 @@ func TestHomebrewThenFormulaSteps(t *testing.T) {
 	if !homebrewOutput.has("==> Installing Homebrew") {
 		t.Errorf("Homebrew step lines = %q, want the installer's output", homebrewOutput.lines)
 	}
-	curlArguments := readLines(t, filepath.Join(fake.home, "curl-arguments"))
+	curlArguments := readLines(t, filepath.Join(fake.Home, "curl-arguments"))
 	if curlArguments[len(curlArguments)-1] != HomebrewInstallerURL {
 		t.Errorf("curl arguments = %q, want the installer URL last", curlArguments)
 	}
@@ -89,7 +91,7 @@ func TestHomebrewThenFormulaSteps(t *testing.T) {
 			t.Errorf("curl arguments = %q, want %s", curlArguments, want)
 		}
 	}
-	installer := readLines(t, filepath.Join(fake.home, "installer-path"))[0]
+	installer := readLines(t, filepath.Join(fake.Home, "installer-path"))[0]
 	if _, err := os.Stat(installer); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("installer %s still exists after the step (stat: %v)", installer, err)
 	}
@@ -99,10 +101,10 @@ func TestHomebrewThenFormulaSteps(t *testing.T) {
 	if err := steps[1].Run(context.Background(), limaOutput.emit); err != nil {
 		t.Fatalf("lima step: %v", err)
 	}
-	if got := readLines(t, filepath.Join(fake.home, "brew-arguments")); strings.Join(got, " ") != "install lima" {
+	if got := readLines(t, filepath.Join(fake.Home, "brew-arguments")); strings.Join(got, " ") != "install lima" {
 		t.Errorf("brew arguments = %q, want install lima", got)
 	}
-	brew := filepath.Join(fake.home, ".linuxbrew", "bin", "brew")
+	brew := filepath.Join(fake.Home, ".linuxbrew", "bin", "brew")
 	for _, want := range []string{"+ " + brew + " install lima", "==> Pouring lima", "Warning: a message on stderr"} {
 		if !limaOutput.has(want) {
 			t.Errorf("lima step lines = %q, want %q", limaOutput.lines, want)
@@ -111,11 +113,11 @@ func TestHomebrewThenFormulaSteps(t *testing.T) {
 }
 
 func TestHomebrewStepDownloadFails(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 	const message = "curl: (6) Could not resolve host: raw.githubusercontent.com"
-	writeProgram(t, fake.bin, "curl", `echo "`+message+`" >&2; exit 6`)
-	bashMarker := filepath.Join(fake.root, "bash-ran")
-	writeProgram(t, fake.bin, "bash", `echo ran > "`+bashMarker+`"`)
+	hosttest.WriteProgram(t, fake.Bin, "curl", `echo "`+message+`" >&2; exit 6`)
+	bashMarker := filepath.Join(fake.Root, "bash-ran")
+	hosttest.WriteProgram(t, fake.Bin, "bash", `echo ran > "`+bashMarker+`"`)
 
 	var output lineRecorder
 	err := homebrewStep(fake).Run(context.Background(), output.emit)
@@ -142,9 +144,9 @@ func TestHomebrewStepDownloadFails(t *testing.T) {
 }
 
 func TestHomebrewStepInstallerFails(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 	writeHomebrewFakes(t, fake)
-	writeProgram(t, fake.bin, "bash", `echo "==> Checking for sudo access"; echo "Need sudo access on macOS (e.g. the user alice needs to be an Administrator)!" >&2; exit 1`)
+	hosttest.WriteProgram(t, fake.Bin, "bash", `echo "==> Checking for sudo access"; echo "Need sudo access on macOS (e.g. the user alice needs to be an Administrator)!" >&2; exit 1`)
 
 	err := homebrewStep(fake).Run(context.Background(), nil)
 
@@ -168,7 +170,7 @@ func TestHomebrewStepInstallerFails(t *testing.T) {
 }
 
 func TestStepMissingProgram(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 
 	err := homebrewStep(fake).Run(context.Background(), nil)
 
@@ -185,8 +187,8 @@ func TestStepMissingProgram(t *testing.T) {
 }
 
 func TestFormulaStepFailureKeepsLastLines(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	writeProgram(t, fake.bin, "brew", `
+	fake := hosttest.New(t, "darwin", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "brew", `
 i=1
 while [ $i -le 30 ]; do
 	echo "line $i"
@@ -223,7 +225,7 @@ exit 1`)
 }
 
 func TestFormulaStepWithoutBrew(t *testing.T) {
-	fake := newFakeSystem(t, "linux", "amd64")
+	fake := hosttest.New(t, "linux", "amd64")
 
 	err := formulaStep(fake, "qemu").Run(context.Background(), nil)
 
@@ -233,11 +235,11 @@ func TestFormulaStepWithoutBrew(t *testing.T) {
 }
 
 func TestStepStreamsLinesAsTheyArrive(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	proceed := filepath.Join(fake.root, "proceed")
+	fake := hosttest.New(t, "darwin", "arm64")
+	proceed := filepath.Join(fake.Root, "proceed")
 	// The fake prints a line, then waits until the test has seen it. If Run
 	// held lines back until the end, the step would time out.
-	writeProgram(t, fake.bin, "brew", `
+	hosttest.WriteProgram(t, fake.Bin, "brew", `
 echo "first"
 while [ ! -e "`+proceed+`" ]; do /bin/sleep 0.02; done
 echo "second"`)
@@ -263,8 +265,8 @@ echo "second"`)
 }
 
 func TestStepKeepsStreamsApart(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	writeProgram(t, fake.bin, "brew", `
+	fake := hosttest.New(t, "darwin", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "brew", `
 printf 'out-start'
 echo "err-line" >&2
 echo "-out-end"`)
@@ -283,8 +285,8 @@ echo "-out-end"`)
 }
 
 func TestStepTimesOut(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	writeProgram(t, fake.bin, "brew", `echo "waiting"; exec /bin/sleep 60`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "brew", `echo "waiting"; exec /bin/sleep 60`)
 	step := formulaStep(fake, "lima")
 	step.Timeout = 200 * time.Millisecond
 
@@ -306,8 +308,8 @@ func TestStepTimesOut(t *testing.T) {
 }
 
 func TestStepCancelled(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	writeProgram(t, fake.bin, "brew", `echo "started"; exec /bin/sleep 60`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "brew", `echo "started"; exec /bin/sleep 60`)
 	ctx, cancel := context.WithCancel(context.Background())
 
 	err := formulaStep(fake, "lima").Run(ctx, func(line string) {
@@ -322,14 +324,14 @@ func TestStepCancelled(t *testing.T) {
 }
 
 func TestSudoStep(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	sudo := writeProgram(t, fake.bin, "sudo", `printf '%s\n' "$@" > "$HOME/sudo-arguments"`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	sudo := hosttest.WriteProgram(t, fake.Bin, "sudo", `printf '%s\n' "$@" > "$HOME/sudo-arguments"`)
 	step := sudoStep(fake)
 
 	if err := step.Run(context.Background(), nil); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if got := readLines(t, filepath.Join(fake.home, "sudo-arguments")); !slices.Equal(got, []string{"-n", "-v"}) {
+	if got := readLines(t, filepath.Join(fake.Home, "sudo-arguments")); !slices.Equal(got, []string{"-n", "-v"}) {
 		t.Errorf("Run called sudo with %q, want -n -v so that it never prompts", got)
 	}
 
@@ -344,8 +346,8 @@ func TestSudoStep(t *testing.T) {
 }
 
 func TestSudoStepWithoutCachedPassword(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
-	writeProgram(t, fake.bin, "sudo", `echo "sudo: a password is required" >&2; exit 1`)
+	fake := hosttest.New(t, "darwin", "arm64")
+	hosttest.WriteProgram(t, fake.Bin, "sudo", `echo "sudo: a password is required" >&2; exit 1`)
 
 	err := sudoStep(fake).Run(context.Background(), nil)
 
@@ -359,7 +361,7 @@ func TestSudoStepWithoutCachedPassword(t *testing.T) {
 }
 
 func TestTerminalCommandOnlyForTerminalSteps(t *testing.T) {
-	fake := newFakeSystem(t, "darwin", "arm64")
+	fake := hosttest.New(t, "darwin", "arm64")
 
 	if _, _, err := formulaStep(fake, "lima").TerminalCommand(context.Background()); err == nil {
 		t.Error("TerminalCommand succeeded for a step that does not use the terminal")

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/japacx/aisand/internal/host"
+	"github.com/japacx/aisand/internal/host/hosttest"
 	"github.com/japacx/aisand/internal/lima"
 )
 
@@ -43,14 +44,14 @@ esac`
 
 // newSetupHost returns a macOS host with brew and no limactl; a limactl
 // waits in the store for the fake brew to link.
-func newSetupHost(t *testing.T) *fakeHost {
+func newSetupHost(t *testing.T) *hosttest.System {
 	t.Helper()
 	h := newFakeHost(t, "darwin")
-	h.linkTools(t, "ln")
-	store := filepath.Join(h.root, "store")
-	writeHostScript(t, store, "limactl", `echo "limactl version 2.2.0"`)
-	writeHostScript(t, h.bin, "brew", setupBrew)
-	h.env["SETUP_STORE"] = store
+	h.LinkPrograms(t, "ln")
+	store := filepath.Join(h.Root, "store")
+	hosttest.WriteProgram(t, store, "limactl", `echo "limactl version 2.2.0"`)
+	hosttest.WriteProgram(t, h.Bin, "brew", setupBrew)
+	h.Setenv("SETUP_STORE", store)
 	return h
 }
 
@@ -192,7 +193,7 @@ func TestSetupInstallThenMainScreen(t *testing.T) {
 
 func TestSetupFailedInstallOffersRetry(t *testing.T) {
 	sys := newSetupHost(t)
-	sys.env["SETUP_FAIL_ONCE"] = filepath.Join(sys.root, "failed-once")
+	sys.Setenv("SETUP_FAIL_ONCE", filepath.Join(sys.Root, "failed-once"))
 	a := newSetupApp(t, sys, &stubLimactl{})
 
 	settle(t, a, press(a, "enter"))
@@ -229,13 +230,13 @@ func TestSetupFailedInstallOffersRetry(t *testing.T) {
 // fresh install does.
 func TestSetupFreshHomebrewOnPath(t *testing.T) {
 	sys := newFakeHost(t, "darwin")
-	sys.linkTools(t, "ln", "mkdir", "cp", "bash")
-	store := filepath.Join(sys.root, "store")
-	writeHostScript(t, store, "limactl", `echo "limactl version 2.2.0"`)
-	writeHostScript(t, store, "brew", setupBrew)
-	sys.env["SETUP_STORE"] = store
+	sys.LinkPrograms(t, "ln", "mkdir", "cp", "bash")
+	store := filepath.Join(sys.Root, "store")
+	hosttest.WriteProgram(t, store, "limactl", `echo "limactl version 2.2.0"`)
+	hosttest.WriteProgram(t, store, "brew", setupBrew)
+	sys.Setenv("SETUP_STORE", store)
 	// The fake curl writes an installer that copies the fake brew into place.
-	writeHostScript(t, sys.bin, "curl", `
+	hosttest.WriteProgram(t, sys.Bin, "curl", `
 while [ $# -gt 0 ]; do
 	if [ "$1" = --output ]; then output=$2; fi
 	shift
@@ -256,10 +257,10 @@ printf '%s\n' 'mkdir -p "$HOME/.linuxbrew/bin" && cp "$SETUP_STORE/brew" "$HOME/
 	press(a, "esc")
 	// The notes are wrapped at the screen width.
 	s := oneLine(screen(a))
-	brewFolder := filepath.Join(sys.home, ".linuxbrew", "bin")
+	brewFolder := filepath.Join(sys.Home, ".linuxbrew", "bin")
 	for _, want := range []string{
 		"Homebrew is installed in " + brewFolder + ", which was not on PATH",
-		filepath.Join(sys.home, ".bash_profile"),
+		filepath.Join(sys.Home, ".bash_profile"),
 		`eval "$(` + filepath.Join(brewFolder, "brew") + ` shellenv)"`,
 		"Everything aisand needs is present",
 	} {
@@ -274,7 +275,7 @@ printf '%s\n' 'mkdir -p "$HOME/.linuxbrew/bin" && cp "$SETUP_STORE/brew" "$HOME/
 
 func TestSetupNothingInstallable(t *testing.T) {
 	sys := newSetupHost(t)
-	sys.env["AISAND_LIMACTL"] = filepath.Join(sys.root, "nowhere", "limactl")
+	sys.Setenv("AISAND_LIMACTL", filepath.Join(sys.Root, "nowhere", "limactl"))
 	a := newSetupApp(t, sys, &stubLimactl{})
 	s := oneLine(screen(a))
 	for _, want := range []string{"AISAND_LIMACTL=", "fix or unset AISAND_LIMACTL", "▶ Check again",
@@ -291,7 +292,7 @@ func TestSetupNothingInstallable(t *testing.T) {
 func TestSetupCheckAgainFindsLimactl(t *testing.T) {
 	sys := newSetupHost(t)
 	a := newSetupApp(t, sys, &stubLimactl{})
-	if err := os.Symlink(filepath.Join(sys.env["SETUP_STORE"], "limactl"), filepath.Join(sys.bin, "limactl")); err != nil {
+	if err := os.Symlink(filepath.Join(sys.Getenv("SETUP_STORE"), "limactl"), filepath.Join(sys.Bin, "limactl")); err != nil {
 		t.Fatal(err)
 	}
 	cmd := press(a, "r")
@@ -306,7 +307,7 @@ func TestSetupCheckAgainFindsLimactl(t *testing.T) {
 
 func TestSetupSudoStepUsesTerminal(t *testing.T) {
 	sys := newFakeHost(t, "darwin")
-	writeHostScript(t, sys.bin, "sudo", "exit 0")
+	hosttest.WriteProgram(t, sys.Bin, "sudo", "exit 0")
 	a := newSetupApp(t, sys, &stubLimactl{})
 	press(a, "enter")
 	cmd := press(a, "y")
@@ -328,7 +329,7 @@ func TestSetupSudoStepUsesTerminal(t *testing.T) {
 }
 
 func TestAnnouncedCommandPrintsTitle(t *testing.T) {
-	program := writeHostScript(t, t.TempDir(), "prompt", `echo "Password:"`)
+	program := hosttest.WriteProgram(t, t.TempDir(), "prompt", `echo "Password:"`)
 	var out bytes.Buffer
 	command := &announcedCommand{command: exec.Command(program), title: "aisand: Confirm administrator access"}
 	command.SetStdin(strings.NewReader(""))

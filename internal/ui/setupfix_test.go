@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/japacx/aisand/internal/host"
+	"github.com/japacx/aisand/internal/host/hosttest"
 	"github.com/japacx/aisand/internal/lima"
 )
 
@@ -69,12 +70,12 @@ func TestStartWarningKeepsEarlierNotice(t *testing.T) {
 
 // activatedHost is a macOS host whose Homebrew was found outside PATH and
 // put on it, with limactl in brew's folder.
-func activatedHost(t *testing.T) (*fakeHost, *host.Activation) {
+func activatedHost(t *testing.T) (*hosttest.System, *host.Activation) {
 	t.Helper()
 	sys := newFakeHost(t, "darwin")
-	brewFolder := filepath.Join(sys.home, ".linuxbrew", "bin")
-	writeHostScript(t, brewFolder, "brew", setupBrew)
-	writeHostScript(t, brewFolder, "limactl", `echo "limactl version 2.2.0"`)
+	brewFolder := filepath.Join(sys.Home, ".linuxbrew", "bin")
+	hosttest.WriteProgram(t, brewFolder, "brew", setupBrew)
+	hosttest.WriteProgram(t, brewFolder, "limactl", `echo "limactl version 2.2.0"`)
 	report, activation := CheckHost(context.Background(), sys)
 	if activation == nil || !report.Ready() {
 		t.Fatalf("CheckHost did not activate brew: %+v, ready %v", activation, report.Ready())
@@ -131,10 +132,10 @@ func TestProfileLineKeptInHostSetup(t *testing.T) {
 
 // sudoHost is a macOS host without Homebrew, with a sudo that needs no
 // password, so the plan installs Homebrew with a step on the terminal.
-func sudoHost(t *testing.T) *fakeHost {
+func sudoHost(t *testing.T) *hosttest.System {
 	t.Helper()
 	sys := newFakeHost(t, "darwin")
-	writeHostScript(t, sys.bin, "sudo", "exit 0")
+	hosttest.WriteProgram(t, sys.Bin, "sudo", "exit 0")
 	return sys
 }
 
@@ -199,7 +200,7 @@ func TestSecondEnterIgnoredWhileInstalling(t *testing.T) {
 func TestInstallThatChangesNothing(t *testing.T) {
 	sys := newFakeHost(t, "darwin")
 	// This brew reports success but installs nothing.
-	writeHostScript(t, sys.bin, "brew", `[ "$1" = --version ] && echo "Homebrew 4.6.3"; exit 0`)
+	hosttest.WriteProgram(t, sys.Bin, "brew", `[ "$1" = --version ] && echo "Homebrew 4.6.3"; exit 0`)
 	a := newSetupApp(t, sys, &stubLimactl{})
 
 	settle(t, a, press(a, "enter"))
@@ -214,7 +215,7 @@ func TestInstallThatChangesNothing(t *testing.T) {
 
 func TestBrokenProgramExplained(t *testing.T) {
 	sys := newSetupHost(t)
-	writeHostScript(t, sys.bin, "limactl", `echo "limactl: cannot load libfoo" >&2; exit 1`)
+	hosttest.WriteProgram(t, sys.Bin, "limactl", `echo "limactl: cannot load libfoo" >&2; exit 1`)
 	a := newSetupApp(t, sys, &stubLimactl{})
 
 	s := screen(a)
@@ -231,7 +232,7 @@ func TestBrokenProgramExplained(t *testing.T) {
 
 func TestConnectErrorNamesVariable(t *testing.T) {
 	sys := newSetupHost(t)
-	if err := os.Symlink(filepath.Join(sys.env["SETUP_STORE"], "limactl"), filepath.Join(sys.bin, "limactl")); err != nil {
+	if err := os.Symlink(filepath.Join(sys.Getenv("SETUP_STORE"), "limactl"), filepath.Join(sys.Bin, "limactl")); err != nil {
 		t.Fatal(err)
 	}
 	report := host.Check(context.Background(), sys)
@@ -302,7 +303,7 @@ func TestWrapAtSpaces(t *testing.T) {
 
 func TestShortTerminalKeepsChoicesAndScrolls(t *testing.T) {
 	sys := newFakeHost(t, "linux")
-	writeHostScript(t, sys.bin, "brew", setupBrew)
+	hosttest.WriteProgram(t, sys.Bin, "brew", setupBrew)
 	a := newSetupApp(t, sys, &stubLimactl{})
 	a.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 
