@@ -72,7 +72,7 @@ func TestQuitEndsHangingList(t *testing.T) {
 	s.waitFor("loading")
 	waitForProcess(t, fake.State, true)
 	s.keys("q")
-	s.waitFor("aisand exited with status 0")
+	s.waitFor("aisand exited with status 0", "terminal mode: cooked")
 	waitForProcess(t, fake.State, false)
 }
 

@@ -47,12 +47,18 @@ func runTests(m *testing.M) int {
 }
 
 // buildAisand builds the binary. allowRoot links in the one switch that lets
-// it run as root, because CI runs as root and limactl's fake allows it.
-func buildAisand(out string, allowRoot bool) error {
+// it run as root, because CI runs as root and limactl's fake allows it;
+// extraLDFlags adds other linker settings.
+func buildAisand(out string, allowRoot bool, extraLDFlags ...string) error {
 	_, thisFile, _, _ := runtime.Caller(0)
 	args := []string{"build", "-o", out}
+	var ldflags []string
 	if allowRoot {
-		args = append(args, "-ldflags", "-X github.com/japacx/aisand/internal/host.allowRootForTests=yes")
+		ldflags = append(ldflags, "-X github.com/japacx/aisand/internal/host.allowRootForTests=yes")
+	}
+	ldflags = append(ldflags, extraLDFlags...)
+	if len(ldflags) > 0 {
+		args = append(args, "-ldflags", strings.Join(ldflags, " "))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -88,7 +94,9 @@ func start(t *testing.T, fake *limatest.Fake, bin string, env ...string) *sessio
 // leaves running goes on running.
 func startInShell(t *testing.T, fake *limatest.Fake, bin string, env ...string) *session {
 	t.Helper()
-	script := `"$0"; echo "aisand exited with status $?"; exec sleep 600`
+	script := `"$0"; echo "aisand exited with status $?"
+if stty -a | grep -q -w -e -icanon -e -echo; then echo "terminal mode: raw"; else echo "terminal mode: cooked"; fi
+exec sleep 600`
 	return startCommand(t, fake, []string{"/bin/sh", "-c", script, bin}, env...)
 }
 

@@ -59,6 +59,14 @@ type Config struct {
 // DefaultRefreshEvery keeps the list current without keeping limactl busy.
 const DefaultRefreshEvery = 5 * time.Second
 
+// panicKeyForTests is set only by the linker, with
+//
+//	-ldflags "-X github.com/japacx/aisand/internal/ui.panicKeyForTests=KEY"
+//
+// in the end-to-end test that checks the terminal is restored after a
+// panic. Ordinary builds leave it empty, and no key panics.
+var panicKeyForTests = ""
+
 // Minimum terminal size for the split layout.
 const (
 	minWidth  = 60
@@ -173,6 +181,9 @@ func (a *App) updatePage(msg tea.Msg) tea.Cmd {
 }
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if panicKeyForTests != "" && msg.String() == panicKeyForTests {
+		panic("panic requested by a test build")
+	}
 	if a.cfg.Problem != nil {
 		return a.problemKey(msg)
 	}
