@@ -30,6 +30,9 @@ type logView struct {
 	// for work that is safe to interrupt, such as a host install.
 	quitCancels bool
 	quitting    bool
+	// heldKey is a key that could not leave the running operation, named
+	// in the hint so the user knows it was seen.
+	heldKey string
 }
 
 // opOutputMsg carries the lines an operation wrote since the last one.
@@ -105,6 +108,9 @@ func (a *App) logViewKey(msg tea.KeyPressMsg) tea.Cmd {
 		case v.quitCancels && key.Matches(msg, a.keys.Quit):
 			v.quitting = true
 			v.op.Cancel()
+		case key.Matches(msg, a.keys.Quit), key.Matches(msg, a.keys.Back):
+			// Say why the key did nothing rather than drop it silently.
+			v.heldKey = msg.String()
 		}
 		return nil
 	}
@@ -140,11 +146,7 @@ func (v *logView) view(a *App) string {
 	status := v.statusLines(a, snap)
 	rows := []string{truncate(title, a.width), ""}
 	height := max(1, a.logHeight()-(len(status)-1))
-	end := max(0, len(v.lines)-v.scroll)
-	start := max(0, end-height)
-	for _, l := range v.lines[start:end] {
-		rows = append(rows, a.renderOutputLine(l))
-	}
+	rows = append(rows, v.outputRows(a, height)...)
 	for len(rows) < height+2 {
 		rows = append(rows, "")
 	}
@@ -157,24 +159,44 @@ func (v *logView) view(a *App) string {
 	return body
 }
 
+// outputRows returns the screen rows of the output that end scroll lines
+// above the last one, at most height of them. A long line wraps rather
+// than losing its end, so rows are counted from the bottom up.
+func (v *logView) outputRows(a *App, height int) []string {
+	var rows []string
+	for i := len(v.lines) - 1 - v.scroll; i >= 0 && len(rows) < height; i-- {
+		wrapped := a.renderOutputLine(v.lines[i])
+		rows = append(wrapped, rows...)
+	}
+	if over := len(rows) - height; over > 0 {
+		rows = rows[over:]
+	}
+	return rows
+}
+
 // renderOutputLine shows limactl's logfmt lines as their message, marked
-// by level, and any other line as a terminal would leave it.
-func (a *App) renderOutputLine(l lima.Line) string {
+// by level, and any other line as a terminal would leave it, wrapped to
+// the screen's width.
+func (a *App) renderOutputLine(l lima.Line) []string {
 	text := cleanOutput(l.Text)
+	style := lipgloss.NewStyle()
+	if l.Stderr {
+		style = a.styles.Stderr
+	}
 	if rec, ok := lima.ParseLogLine(text); ok {
-		text = rec.Message
+		text = oneLine(rec.Message)
 		switch rec.Level {
 		case "warning":
-			return a.styles.Warn.Render(truncate("warning: "+oneLine(text), a.width))
+			text, style = "warning: "+text, a.styles.Warn
 		case "fatal", "error":
-			return a.styles.Danger.Render(truncate(rec.Level+": "+oneLine(text), a.width))
+			text, style = rec.Level+": "+text, a.styles.Danger
 		}
 	}
-	text = truncate(text, a.width)
-	if l.Stderr {
-		return a.styles.Stderr.Render(text)
+	lines := strings.Split(lipgloss.Wrap(text, max(1, a.width), " "), "\n")
+	for i := range lines {
+		lines[i] = style.Render(lines[i])
 	}
-	return text
+	return lines
 }
 
 // statusLines is the result: one line, or a failure wrapped to at most
@@ -216,6 +238,8 @@ func (v *logView) hint(a *App) string {
 		parts = append(parts, "esc cancel · ↑/↓ scroll · this view stays until the work ends")
 	case v.quitCancels:
 		parts = append(parts, "q stop and quit · ↑/↓ scroll · this view stays until the work ends")
+	case v.heldKey != "":
+		parts = append(parts, v.heldKey+" waits: this work cannot be interrupted safely, and limactl ends it within its time limit")
 	default:
 		parts = append(parts, "↑/↓ scroll · this view stays until limactl ends, within its time limit")
 	}

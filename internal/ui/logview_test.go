@@ -129,3 +129,33 @@ func TestLogViewNoScrollWhenAllFits(t *testing.T) {
 		t.Errorf("the last line is hidden:\n%s", screen(a))
 	}
 }
+
+func TestLogViewWrapsLongLines(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 60, 20)
+	runToEnd(t, a, func(_ context.Context, emit func(lima.Line)) error {
+		emit(lima.Line{Text: "✓ Added /tmp/ut-round2/work/beta read-write at /tmp/ut-round2/work/beta to the mount list of cancel2"})
+		return nil
+	})
+	s := screen(a)
+	if !strings.Contains(s, "mount list of cancel2") {
+		t.Errorf("a long output line lost its end:\n%s", s)
+	}
+}
+
+func TestLogViewSaysWhyKeyWaits(t *testing.T) {
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: instances()}}, 100, 20)
+	release := make(chan struct{})
+	defer close(release)
+	cmd := a.runOperation(ops.Spec{Title: "Start", Instance: "agent-02", Run: func(ctx context.Context, emit func(lima.Line)) error {
+		<-release
+		return nil
+	}})
+	_ = cmd
+	press(a, "q")
+	if a.logView == nil {
+		t.Fatal("q left a running operation")
+	}
+	if !strings.Contains(screen(a), "q waits: this work cannot be interrupted") {
+		t.Errorf("no word on why q did nothing:\n%s", screen(a))
+	}
+}

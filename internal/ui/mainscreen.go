@@ -52,7 +52,10 @@ func (a *App) mainView() string {
 		body = a.overlay(body, a.confirm.view(a))
 	}
 	bindings := a.keys.mainHelp()
-	if a.menu != nil {
+	switch {
+	case a.confirm != nil:
+		bindings = []key.Binding{a.keys.Yes, a.keys.No}
+	case a.menu != nil:
 		bindings = a.keys.menuHelp()
 	}
 	return body + "\n" + a.footer(bindings)
@@ -157,6 +160,8 @@ func (a *App) detailPanel(width, height int) string {
 	switch {
 	case ok:
 		body = a.instanceDetail(inst, width-4)
+	case a.list.loaded && a.list.err != nil:
+		body = "limactl could not list the VMs; its message is below.\nPress r to try again."
 	case a.list.loaded:
 		body = "Press g for the global menu to create a VM,\nor create one with limactl and press r."
 	}
@@ -182,7 +187,9 @@ func (a *App) instanceDetail(inst lima.Instance, width int) string {
 	field("Disk", formatBytes(inst.Disk))
 	field("Arch", orDash(inst.Arch))
 	field("VM type", orDash(inst.VMType))
-	if inst.SSHPort > 0 {
+	// limactl keeps the last port of a stopped instance, where nothing
+	// listens any more.
+	if inst.SSHPort > 0 && inst.Status == lima.StatusRunning {
 		field("SSH port", itoa(inst.SSHPort))
 	}
 	rows = append(rows, a.mountRows(inst, width)...)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -95,5 +96,48 @@ func TestLongNoticeWraps(t *testing.T) {
 	}
 	if lines := strings.Split(s, "\n"); len(lines) != 24 {
 		t.Errorf("screen is %d lines high, want 24", len(lines))
+	}
+}
+
+func TestShellFailureMessages(t *testing.T) {
+	sshErr := exec.Command("sh", "-c", "exit 255").Run()
+	userErr := exec.Command("sh", "-c", "exit 1").Run()
+	cases := []struct {
+		name string
+		msg  shellDoneMsg
+		want string
+	}{
+		{"clean exit", shellDoneMsg{}, ""},
+		{"user's last command failed", shellDoneMsg{err: userErr, stderr: "ls: cannot access x\n"}, ""},
+		{"ssh refused", shellDoneMsg{err: sshErr, stderr: "ssh: connect to host 127.0.0.1 port 49814: Connection refused\n"},
+			"ssh: connect to host 127.0.0.1 port 49814: Connection refused"},
+		{"limactl fatal", shellDoneMsg{err: userErr, stderr: "time=\"t\" level=fatal msg=\"instance `demo` is stopped\"\n"}, "instance `demo` is stopped"},
+	}
+	for _, c := range cases {
+		if got := shellFailure(c.msg); got != c.want {
+			t.Errorf("%s: shellFailure = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestListErrorAndNoticeBothShown(t *testing.T) {
+	stub := &stubLimactl{list: lima.ListResult{Err: &lima.Error{Op: "list", ExitCode: 1, Message: "permission denied"}}}
+	a := New(Config{Limactl: stub, Warning: "Warning: /dev/kvm is not readable and writable by your user."})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a.Update(a.refresh()())
+	s := screen(a)
+	if !strings.Contains(s, "limactl list: permission denied") || !strings.Contains(s, "/dev/kvm") {
+		t.Errorf("the list error or the warning is hidden:\n%s", s)
+	}
+	if !strings.Contains(s, "Press r to try again") {
+		t.Errorf("the details panel does not say the list failed:\n%s", s)
+	}
+}
+
+func TestStoppedHidesSSHPort(t *testing.T) {
+	list := []lima.Instance{{Name: "demo", Status: lima.StatusStopped, SSHPort: 49814}}
+	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: list}}, 100, 30)
+	if strings.Contains(screen(a), "49814") {
+		t.Errorf("a stopped VM shows its old SSH port:\n%s", screen(a))
 	}
 }

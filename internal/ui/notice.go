@@ -20,35 +20,45 @@ type notice struct {
 func errorNotice(text string) notice { return notice{text: text, isErr: true} }
 func infoNotice(text string) notice  { return notice{text: text} }
 
-// maxNoticeLines bounds a wrapped notice, so that the screen above keeps
-// its room; three lines hold a path and the command to run.
+// maxNoticeLines bounds the footer's messages, so that the screen above
+// keeps its room; three lines hold a path and the command to run.
 const maxNoticeLines = 3
 
-// noticeLines returns the footer's message, wrapped to the screen: the
-// notice, else the list's error, else one empty line.
+// noticeLines returns the footer's messages wrapped to the screen: a
+// failed list first, since it explains what the screen shows, then the
+// notice; one empty line when there is neither.
 func (a *App) noticeLines() []string {
-	text, style := a.notice.text, a.styles.InfoLine
-	if a.notice.isErr {
-		style = a.styles.ErrorLine
+	var lines []string
+	if a.list.err != nil {
+		lines = append(lines, a.wrapStyled(listProblem(a.list.err), a.styles.ErrorLine)...)
 	}
-	if text == "" && a.list.err != nil {
-		text, style = listProblem(a.list.err), a.styles.ErrorLine
+	if a.notice.text != "" {
+		style := a.styles.InfoLine
+		if a.notice.isErr {
+			style = a.styles.ErrorLine
+		}
+		lines = append(lines, a.wrapStyled(a.notice.text, style)...)
 	}
-	if text == "" {
+	if len(lines) == 0 {
 		return []string{""}
 	}
-	lines := strings.Split(lipgloss.Wrap(oneLine(text), a.width, " "), "\n")
 	if len(lines) > maxNoticeLines {
 		lines = lines[:maxNoticeLines]
-		lines[maxNoticeLines-1] = truncate(lines[maxNoticeLines-1]+" …", a.width)
+		lines[maxNoticeLines-1] += " …"
 	}
+	return lines
+}
+
+// wrapStyled wraps text to the screen at spaces and styles each line.
+func (a *App) wrapStyled(text string, style lipgloss.Style) []string {
+	lines := strings.Split(lipgloss.Wrap(oneLine(text), max(1, a.width-2), " "), "\n")
 	for i := range lines {
 		lines[i] = style.Render(lines[i])
 	}
 	return lines
 }
 
-// a.footerHeight() is the footer's notice lines and its key help line.
+// footerHeight is the footer's notice lines and its key help line.
 func (a *App) footerHeight() int { return len(a.noticeLines()) + 1 }
 
 // limactlMessage is what a person reads for err: limactl's own message

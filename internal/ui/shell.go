@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,17 +46,36 @@ func (a *App) openShell(name string) tea.Cmd {
 }
 
 func (a *App) applyShellDone(msg shellDoneMsg) tea.Cmd {
-	a.cfg.Log.Info("shell closed", "instance", msg.name, "err", msg.err)
-	// A shell ends with the status of the user's last command, so only a
-	// fatal line from limactl itself counts as a failure worth showing.
-	if msg.err != nil {
-		lines := strings.Split(strings.TrimSpace(msg.stderr), "\n")
-		for i := len(lines) - 1; i >= 0; i-- {
-			if rec, ok := lima.ParseLogLine(lines[i]); ok && rec.Level == "fatal" {
-				a.notice = errorNotice("Shell " + msg.name + ": " + rec.Message)
-				break
-			}
-		}
+	a.cfg.Log.Info("shell closed", "instance", msg.name, "err", msg.err, "stderr", msg.stderr)
+	if text := shellFailure(msg); text != "" {
+		a.notice = errorNotice("Shell " + msg.name + ": " + text)
 	}
 	return a.refresh()
+}
+
+// sshFailureStatus is the exit status ssh uses for its own errors, such
+// as a refused connection, as opposed to the status of the user's last
+// command, which the shell passes on.
+const sshFailureStatus = 255
+
+// shellFailure returns why the shell failed, or "" when it ended the way
+// shells do: with the status of the user's last command.
+func shellFailure(msg shellDoneMsg) string {
+	if msg.err == nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(msg.stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if rec, ok := lima.ParseLogLine(lines[i]); ok && rec.Level == "fatal" {
+			return rec.Message
+		}
+	}
+	var exitErr *exec.ExitError
+	if errors.As(msg.err, &exitErr) && exitErr.ExitCode() != sshFailureStatus {
+		return ""
+	}
+	if last := strings.TrimSpace(lines[len(lines)-1]); last != "" {
+		return last
+	}
+	return msg.err.Error()
 }
