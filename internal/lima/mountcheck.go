@@ -254,7 +254,7 @@ func HidesGuestSystem(path string) bool {
 // systemPathAdvice is the advice that ends a refusal of path.
 func systemPathAdvice(path string) string {
 	if guestSystemFolder(path) != "" || path == "/" {
-		return "pick a folder in your home folder, /tmp, /opt, /mnt or /srv"
+		return "pick a folder inside your home folder, or inside /tmp, /opt, /mnt or /srv"
 	}
 	return "pick a folder below it"
 }
