@@ -97,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		defer closer.Close()
 	}
-	// Several aisand windows may share the log; the pid tells them apart.
+	// Several aisand windows may share the log, so each line carries the pid.
 	logger = logger.With("pid", os.Getpid())
 	logger.Info("aisand started", "version", buildVersion())
 

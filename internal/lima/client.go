@@ -1,6 +1,6 @@
-// Package lima runs limactl and decodes what it prints. It knows nothing of
-// the screen: callers pass a context and a function that receives output
-// lines, and get back instances or errors that carry limactl's own message.
+// Package lima runs limactl and decodes its output. It has no notion of the
+// screen: callers pass a context and a function that receives output lines,
+// and get back instances or errors that carry limactl's own message.
 package lima
 
 import (

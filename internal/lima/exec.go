@@ -34,7 +34,7 @@ type call struct {
 	onLine func(Line)
 }
 
-// result is what a finished call printed.
+// result holds the output of a finished call.
 type result struct {
 	stdout []byte
 	stderr []string // every stderr line, for the error message

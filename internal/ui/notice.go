@@ -24,9 +24,9 @@ func infoNotice(text string) notice  { return notice{text: text} }
 // keeps its room; three lines hold a path and the command to run.
 const maxNoticeLines = 3
 
-// noticeLines returns the footer's messages wrapped to the screen: a
-// failed list first, since it explains what the screen shows, then the
-// notice; one empty line when there is neither.
+// noticeLines returns the footer's messages wrapped to the screen. A
+// failed list comes first, because it explains what the screen shows, and
+// the notice follows. With neither, it returns one empty line.
 func (a *App) noticeLines() []string {
 	var lines []string
 	if a.list.err != nil {
