@@ -14,6 +14,11 @@ import (
 // lastLineCount is how many output lines a StepError keeps.
 const lastLineCount = 20
 
+// defaultStopGrace is how long a canceled step's programs get to exit
+// after SIGINT, and how long Wait waits for a background program that
+// keeps the output pipes open after the step's program exits.
+const defaultStopGrace = 5 * time.Second
+
 // maxLineLength splits longer output lines so that one endless line cannot
 // use unbounded memory.
 const maxLineLength = 64 * 1024
@@ -27,6 +32,9 @@ type Step struct {
 	Terminal bool
 	// Timeout bounds the whole step. It is an estimate for a slow network.
 	Timeout time.Duration
+	// stopGrace is how long the programs of a canceled step get to exit
+	// after SIGINT before they are killed. Zero means defaultStopGrace.
+	stopGrace time.Duration
 
 	sys    System
 	action func(ctx context.Context, run *runner) error
@@ -39,6 +47,9 @@ type Step struct {
 // line of stdout and stderr goes to emit as it arrives. emit is never
 // called concurrently. On failure Run returns a *StepError with the exit
 // status and the last output lines, so the caller can offer a retry.
+// Each program runs in a process group of its own on Unix: when ctx is
+// done, the whole group gets SIGINT, and what is still running after the
+// grace period gets SIGKILL, so no program the step started outlives it.
 func (s Step) Run(ctx context.Context, emit func(line string)) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
@@ -133,9 +144,14 @@ func (r *runner) run(ctx context.Context, program string, arguments []string, ex
 	command.Env = append(r.sys.Environ(), extraEnvironment...)
 	// A child that leaves a background process holding the output pipes
 	// open must not keep Wait from returning.
-	command.WaitDelay = 5 * time.Second
+	command.WaitDelay = r.step.stopGrace
+	if command.WaitDelay <= 0 {
+		command.WaitDelay = defaultStopGrace
+	}
+	group := newProcessGroup(command)
 
 	err := command.Run()
+	group.end()
 	stdout.flush()
 	stderr.flush()
 	if err == nil {
