@@ -34,6 +34,10 @@ type createRun struct {
 	op    *ops.Operation
 	// cancelAsk is the question esc asks in the log view.
 	cancelAsk *confirm
+	// cancelRequested is set when the user answered yes to cancelAsk. The
+	// work may still have finished first, as the operation may have
+	// ended before the answer.
+	cancelRequested bool
 
 	// Set when the work has failed: limactl's message, whether the
 	// instance exists (and its status), and the selected choice.
@@ -119,6 +123,7 @@ func (p *createPage) startPhase(a *App, phase runPhase, spec ops.Spec) tea.Cmd {
 			lines: []string{a.styles.Title.Render("Cancel and delete this VM?"),
 				fmt.Sprintf("The running limactl command is interrupted and the half-made VM %s is deleted by force.", r.name)},
 			yes: func(a *App) tea.Cmd {
+				r.cancelRequested = true
 				op.Cancel()
 				return nil
 			},
@@ -165,13 +170,24 @@ func (p *createPage) applyDone(a *App, msg createDoneMsg) (page, tea.Cmd) {
 	if r == nil || r.op != msg.op {
 		return p, nil
 	}
+	// The user chose to cancel when the question is still open or was
+	// answered yes after the work had ended.
+	cancelChosen := r.cancelRequested
 	if r.cancelAsk != nil && a.confirm == r.cancelAsk {
 		a.confirm = nil
+		cancelChosen = true
 	}
 	switch {
 	case msg.status == ops.Succeeded && r.phase == phaseDelete:
 		a.logView = nil
 		a.notice = infoNotice(fmt.Sprintf("Deleted the VM %s.", r.name))
+		return nil, a.refresh()
+	case msg.status == ops.Succeeded && cancelChosen:
+		// Leave the log view, whose "Done" would hide that the VM the
+		// user meant to delete is still there.
+		a.logView = nil
+		a.list.selected = r.name
+		a.notice = errorNotice(r.keptText())
 		return nil, a.refresh()
 	case msg.status == ops.Succeeded:
 		// The log view stays open on its result until the user leaves it.
@@ -199,6 +215,16 @@ func (p *createPage) applyDone(a *App, msg createDoneMsg) (page, tea.Cmd) {
 	}
 	r.cursor = 0
 	return p, a.refresh()
+}
+
+// keptText tells that the work finished before the user's cancel could
+// stop it, so the VM was kept.
+func (r *createRun) keptText() string {
+	work := "Creating"
+	if r.phase == phaseStart {
+		work = "Starting"
+	}
+	return fmt.Sprintf("%s %s finished before it could be canceled, so the VM was kept and is running. To remove it, delete it from its actions (enter).", work, r.name)
 }
 
 // checkTemplateReadable returns why the template file at path cannot be
