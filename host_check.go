@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -20,7 +21,11 @@ func checkHost(logger *slog.Logger) (*ui.HostSetup, *ui.Problem) {
 	ctx, cancel := context.WithTimeout(context.Background(), ui.HostCheckTimeout)
 	defer cancel()
 	sys := host.OS()
-	report, activation := ui.CheckHost(ctx, sys)
+	var report host.Report
+	var activation *host.Activation
+	announceIfSlow(os.Stderr, slowCheckDelay, func() {
+		report, activation = ui.CheckHost(ctx, sys)
+	})
 	if b := report.Blocker; b != nil {
 		logger.Warn("host check blocked start", "message", b.Message)
 		return nil, &ui.Problem{Title: b.Message, Lines: []string{b.Reason, b.Action}}
@@ -38,6 +43,35 @@ func checkHost(logger *slog.Logger) (*ui.HostSetup, *ui.Problem) {
 		Connect:    func() (ui.Limactl, error) { return connectLimactl(logger) },
 	}
 	return setup, nil
+}
+
+// slowCheckDelay is how long the start-up check runs before aisand says
+// what it waits for, because the terminal stays blank until the UI starts.
+// A hanging limactl --version holds the check until its timeout.
+const slowCheckDelay = time.Second
+
+// slowCheckMessage is the line announceIfSlow prints.
+const slowCheckMessage = "aisand: checking limactl and the programs it needs…"
+
+// announceIfSlow runs check and prints slowCheckMessage to out when check
+// has not returned within delay. It returns only after any print, so the
+// line cannot land on the screen that the UI draws next.
+func announceIfSlow(out io.Writer, delay time.Duration, check func()) {
+	done := make(chan struct{})
+	announced := make(chan struct{})
+	go func() {
+		defer close(announced)
+		timer := time.NewTimer(delay)
+		defer timer.Stop()
+		select {
+		case <-done:
+		case <-timer.C:
+			fmt.Fprintln(out, slowCheckMessage)
+		}
+	}()
+	check()
+	close(done)
+	<-announced
 }
 
 // connectLimactl returns the client for the limactl that lima.Find picks,
