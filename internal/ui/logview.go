@@ -76,10 +76,6 @@ func (a *App) applyOpOutput(msg opOutputMsg) tea.Cmd {
 		return waitOutput(msg.op, msg.total)
 	}
 	v.done = true
-	// A cancel question left open has nothing left to cancel.
-	if v.cancel != nil && a.confirm == v.cancel {
-		a.confirm = nil
-	}
 	if v.quitting {
 		return tea.Quit
 	}
