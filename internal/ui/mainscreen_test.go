@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/japacx/aisand/internal/host"
 	"github.com/japacx/aisand/internal/lima"
 )
 
@@ -139,5 +140,21 @@ func TestStoppedHidesSSHPort(t *testing.T) {
 	a := newTestApp(t, &stubLimactl{list: lima.ListResult{Instances: list}}, 100, 30)
 	if strings.Contains(screen(a), "49814") {
 		t.Errorf("a stopped VM shows its old SSH port:\n%s", screen(a))
+	}
+}
+
+func TestVersionFromHostCheckNotCalledAgain(t *testing.T) {
+	stub := &stubLimactl{}
+	report := host.Report{Dependencies: []host.Dependency{{Name: "limactl", State: host.Found, Version: "1.0.7"}}}
+	a := New(Config{Limactl: stub, Host: &HostSetup{Report: &report}})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a.Update(a.checkVersion()())
+	for _, call := range stub.Calls() {
+		if call == "--version" {
+			t.Error("limactl --version called again after the host check read it")
+		}
+	}
+	if !strings.Contains(a.notice.text, "limactl 1.0.7 is older") {
+		t.Errorf("the checked version was not used: notice %q", a.notice.text)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/japacx/aisand/internal/host"
 	"github.com/japacx/aisand/internal/lima"
 )
 
@@ -140,7 +141,12 @@ func (a *App) moveSelection(delta int) {
 	a.list.selected = a.list.items[i].Name
 }
 
+// checkVersion reads limactl's version, from the host check when it has
+// already run `limactl --version`, else with a call of its own.
 func (a *App) checkVersion() tea.Cmd {
+	if v, ok := a.checkedVersion(); ok {
+		return func() tea.Msg { return versionMsg{version: v} }
+	}
 	client := a.cfg.Limactl
 	return func() tea.Msg {
 		v, err := client.Version(context.Background())
@@ -162,4 +168,17 @@ func (a *App) applyVersion(msg versionMsg) tea.Cmd {
 		a.cfg.Log.Info("limactl version", "version", msg.version.String())
 	}
 	return nil
+}
+
+// checkedVersion returns the limactl version the host check read.
+func (a *App) checkedVersion() (lima.Version, bool) {
+	if a.cfg.Host == nil || a.cfg.Host.Report == nil {
+		return lima.Version{}, false
+	}
+	dependency, ok := a.cfg.Host.Report.Dependency("limactl")
+	if !ok || dependency.State != host.Found || dependency.Version == "" {
+		return lima.Version{}, false
+	}
+	v, err := lima.ParseVersion(dependency.Version)
+	return v, err == nil
 }
