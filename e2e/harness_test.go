@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,30 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// readSources reads every Go file and the module files of the repository.
+// go test caches a result by the files a test opens, and the binary these
+// tests run is built by a separate go build, so without this a changed
+// source could leave a stale cached pass. It must run inside a test: go test
+// records file access only once m.Run has started.
+func readSources() error {
+	_, thisFile, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(thisFile))
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		name := d.Name()
+		if !d.IsDir() && (strings.HasSuffix(name, ".go") || strings.HasSuffix(name, ".sh") ||
+			strings.HasSuffix(name, ".yaml") || name == "go.mod" || name == "go.sum") {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
 }
 
 // buildAisand builds the binary. allowRoot links in the one switch that lets
@@ -100,7 +125,14 @@ exec sleep 600`
 	return startCommand(t, fake, []string{"/bin/sh", "-c", script, bin}, env...)
 }
 
+var readSourcesOnce sync.Once
+
 func startCommand(t *testing.T, fake *limatest.Fake, command []string, env ...string) *session {
+	readSourcesOnce.Do(func() {
+		if err := readSources(); err != nil {
+			t.Fatalf("read the sources: %v", err)
+		}
+	})
 	t.Helper()
 	dir := t.TempDir()
 	s := &session{t: t, socket: filepath.Join(dir, "tmux.sock"), fake: fake, state: filepath.Join(dir, "state")}
