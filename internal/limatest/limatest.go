@@ -51,10 +51,30 @@ func Build(t testing.TB) string {
 	buildOnce.Do(func() {
 		buildPath, buildErr = build()
 	})
+	readFakeSources(t)
 	if buildErr != nil {
 		t.Fatalf("build the fake limactl: %v", buildErr)
 	}
 	return buildPath
+}
+
+// readFakeSources reads the fake's source files from inside the calling
+// test, because go test caches a result by the files a test opens and the
+// fake is built by a separate go build: without this, a changed fake could
+// leave a stale cached pass.
+func readFakeSources(t testing.TB) {
+	_, thisFile, _, _ := runtime.Caller(0)
+	for _, dir := range []string{"fakelimactl", "fakestate"} {
+		files, err := filepath.Glob(filepath.Join(filepath.Dir(thisFile), dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if _, err := os.ReadFile(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func build() (string, error) {
