@@ -72,7 +72,7 @@ func readSources() error {
 }
 
 // buildAisand builds the binary. allowRoot links in the one switch that lets
-// it run as root, because CI runs as root and limactl's fake allows it;
+// it run as root, because CI runs as root and the fake limactl allows it.
 // extraLDFlags adds other linker settings.
 func buildAisand(out string, allowRoot bool, extraLDFlags ...string) error {
 	_, thisFile, _, _ := runtime.Caller(0)

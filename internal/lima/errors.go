@@ -7,8 +7,8 @@ import (
 	"github.com/go-logfmt/logfmt"
 )
 
-// ErrorKind is what a failed limactl call was about, where it can be told
-// from limactl's message.
+// ErrorKind is the category of a failed limactl call, where limactl's
+// message shows it.
 type ErrorKind int
 
 const (
@@ -89,9 +89,10 @@ func (e *Error) Unwrap() error { return e.Err }
 const rootRefusal = "must not run as the root user"
 
 // fatalMessage returns the msg of the last `level=fatal` line, decoded from
-// logfmt; failing that the last error line, then the last line that is not
-// logfmt (such as the plain root refusal). Info and warning lines say what
-// limactl was doing, not why it failed, so they are never the message.
+// logfmt. Without one it returns the last error line, then the last line
+// that is not logfmt, such as the plain root refusal. Info and warning
+// lines describe what limactl was doing, not why it failed, so they are
+// never the message.
 func fatalMessage(stderr []string) string {
 	for _, level := range []string{"fatal", "error"} {
 		for i := len(stderr) - 1; i >= 0; i-- {

@@ -40,8 +40,9 @@ type result struct {
 	stderr []string // every stderr line, for the error message
 }
 
-// stderrKeep bounds the stderr lines kept for an error message; a boot log
-// is a few dozen lines, so the fatal line is always among them.
+// stderrKeep bounds the stderr lines kept for an error message. limactl
+// 2.2.0's boot log is about fifty lines, so the fatal line that ends a
+// failed call is among the ones kept.
 const stderrKeep = 400
 
 // interruptGrace is how long limactl gets to clean up after SIGINT before it
@@ -49,9 +50,9 @@ const stderrKeep = 400
 const interruptGrace = 10 * time.Second
 
 // pipeGrace is how long output is still read after limactl has exited or
-// been killed. A process limactl started (an ssh helper, a guest command)
-// may keep the pipes open; past this, Wait closes them so that a time
-// limit always ends the call.
+// been killed. A process that limactl started, such as an ssh helper or a
+// guest command, may keep the pipes open. Past this grace Wait closes them,
+// so a time limit always ends the call.
 const pipeGrace = 2 * time.Second
 
 // run executes limactl with c's arguments. The context cancels it with

@@ -59,9 +59,9 @@ func Build(t testing.TB) string {
 }
 
 // readFakeSources reads the fake's source files from inside the calling
-// test, because go test caches a result by the files a test opens and the
-// fake is built by a separate go build: without this, a changed fake could
-// leave a stale cached pass.
+// test. go test caches a result by the files a test opens, and the fake is
+// built by a separate go build, so without this a changed fake could leave
+// a stale cached pass.
 func readFakeSources(t testing.TB) {
 	_, thisFile, _, _ := runtime.Caller(0)
 	for _, dir := range []string{"fakelimactl", "fakestate"} {

@@ -11,7 +11,7 @@ import (
 	"github.com/japacx/aisand/internal/lima"
 )
 
-// Status is where an operation is in its life.
+// Status is the stage of an operation: running or one of its ends.
 type Status int
 
 const (

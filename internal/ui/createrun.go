@@ -60,7 +60,7 @@ type createDoneMsg struct {
 	exists  bool
 	inst    lima.Instance
 	listErr error
-	// templateErr is why the user's template file cannot be read now.
+	// templateErr is the reason the user's template file cannot be read now.
 	templateErr error
 }
 

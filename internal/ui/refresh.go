@@ -19,8 +19,8 @@ type instanceList struct {
 	// an instance when the list changes around it.
 	selected string
 	loaded   bool
-	// err is what went wrong with the newest list call; items then holds
-	// what could still be read.
+	// err is the failure of the newest list call. items then contains the
+	// instances that could still be read.
 	err error
 
 	// Each refresh gets the next generation. A result older than the one
