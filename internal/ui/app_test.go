@@ -420,15 +420,18 @@ func TestOldLimactlWarns(t *testing.T) {
 	}
 }
 
-func TestMissingLimactlProblem(t *testing.T) {
-	a := New(Config{Problem: LimactlMissingProblem("limactl not found")})
+func TestProblemScreenStartsNothing(t *testing.T) {
+	a := New(Config{Problem: &Problem{Title: "aisand cannot start", Lines: []string{"invalid AISAND_QUERY_TIMEOUT \"soon\"", "use a duration such as 30s"}}})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if a.Init() != nil {
-		t.Error("Init starts work although limactl is missing")
+		t.Error("Init starts work although aisand cannot work")
 	}
 	s := screen(a)
-	if !strings.Contains(s, "AISAND_LIMACTL") || !strings.Contains(s, "brew install lima") {
+	if !strings.Contains(s, "AISAND_QUERY_TIMEOUT") || !strings.Contains(s, "such as 30s") {
 		t.Errorf("problem screen lacks what to do:\n%s", s)
+	}
+	if !a.Failed() {
+		t.Error("Failed() is false on a problem screen")
 	}
 }
 

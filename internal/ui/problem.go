@@ -14,19 +14,6 @@ type Problem struct {
 	Lines []string
 }
 
-// LimactlMissingProblem explains a limactl that cannot be found.
-func LimactlMissingProblem(detail string) *Problem {
-	return &Problem{
-		Title: "limactl not found",
-		Lines: []string{
-			detail,
-			"aisand runs every VM through Lima's limactl.",
-			"Install Lima (on macOS: brew install lima), or set AISAND_LIMACTL to the limactl to use,",
-			"then start aisand again.",
-		},
-	}
-}
-
 // RootProblem explains why aisand does not run as root.
 func RootProblem() *Problem {
 	return &Problem{

@@ -41,12 +41,3 @@ func wrapAtSpaces(text string, width int, keep ...string) []string {
 	}
 	return lines
 }
-
-// indentLines prefixes each line with indent.
-func indentLines(lines []string, indent string) []string {
-	out := make([]string, len(lines))
-	for i, line := range lines {
-		out[i] = indent + line
-	}
-	return out
-}

@@ -31,7 +31,6 @@ type field struct{ key, value string }
 
 func (l *logger) info(msg string, fields ...field)    { l.line("info", msg, fields) }
 func (l *logger) warning(msg string, fields ...field) { l.line("warning", msg, fields) }
-func (l *logger) errorf(msg string, fields ...field)  { l.line("error", msg, fields) }
 
 // fatal writes a fatal line and returns exit status 1, as logrus.Fatal does.
 func (l *logger) fatal(msg string) int {
